@@ -1,0 +1,179 @@
+"""Aircraft: helicopters, fixed-wing and transports flying great-circle legs at block speed.
+
+A mission runs: alert-to-airborne (waiting for civil dawn if the type is day-only) -> fly, with a
+refuel stop at an airport when the leg exceeds the fuel left -> work on site -> return to base.
+Every leg is checked against the fuel on board, so no aircraft ever flies beyond its range.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+import simpy
+
+from agents.missions import Mission
+from sim.catalogue import AircraftType
+from sim.geo import Airport, haversine_km
+from sim.sun import next_daylight
+
+LOAD_MIN = 30.0   # load or unload cargo at a depot or a site; assumption
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    to_lat: float
+    to_lon: float
+    km: float
+    refuel_at: Airport | None     # an airport where the aircraft refuels after this leg
+
+
+def plan_route(lat: float, lon: float, fuel_km: float, full_km: float, to_lat: float, to_lon: float,
+               airports: list[Airport], apt_lat: np.ndarray, apt_lon: np.ndarray) -> list[Leg] | None:
+    """Legs from here to the destination, with at most one refuel stop; None if out of reach.
+
+    A leg is allowed only if, on arrival, the aircraft can still reach some airport: it is
+    never stranded at a site.
+    """
+    d = float(haversine_km(lat, lon, to_lat, to_lon))
+    to_airport = float(np.min(haversine_km(to_lat, to_lon, apt_lat, apt_lon))) if len(airports) else 0.0
+    if d + to_airport <= fuel_km + 1e-9:
+        return [Leg(to_lat, to_lon, d, None)]
+    first = haversine_km(lat, lon, apt_lat, apt_lon)
+    second = haversine_km(apt_lat, apt_lon, to_lat, to_lon)
+    ok = (first <= fuel_km + 1e-9) & (second + to_airport <= full_km + 1e-9)
+    if not ok.any():
+        return None
+    total = np.where(ok, first + second, np.inf)
+    i = int(np.argmin(total))
+    a = airports[i]
+    return [Leg(a.lat, a.lon, float(first[i]), a), Leg(to_lat, to_lon, float(second[i]), None)]
+
+
+class AviationAsset(mesa.Agent):
+    """One aircraft with its crew, based at an airport."""
+
+    def __init__(self, model, name: str, type_name: str, spec: AircraftType, base: Airport) -> None:
+        super().__init__(model)
+        self.name, self.type_name, self.spec, self.base = name, type_name, spec, base
+        settings = model.catalogue.aviation_settings
+        self.full_km = spec.range_km * (1 - settings.range_reserve)
+        self.kmh = spec.cruise_kmh * settings.block_speed_factor
+        self.lat, self.lon = base.lat, base.lon
+        self.fuel_km = self.full_km
+        self.status = "idle"
+        self.missions = simpy.Store(model.env)
+        self.flown_km = 0.0
+        model.env.process(self.run())
+
+    # -- questions command may ask ------------------------------------------------------------
+    def can_serve(self, mission: Mission) -> bool:
+        """Type able to do this mission at this site (hoist/seats, service ceiling)."""
+        elevation = mission.group.elevation_m
+        if elevation is not None and elevation > self.spec.ceiling_m:
+            return False
+        if mission.kind == "rescue":
+            return self.spec.kind != "transport"
+        items = self.model.catalogue.relief_items
+        kg = sum(qty * items[k].kg_per_unit for k, qty in mission.cargo.items())
+        return self.spec.kind == "helicopter" and 0 < kg <= self.spec.payload_kg + 1e-6
+
+    def eta_min(self, lat: float, lon: float, now: float) -> float:
+        """Minutes from now until over (lat, lon) if tasked now; inf if it cannot get there."""
+        legs = self._route(lat, lon)
+        if legs is None:
+            return float("inf")
+        return self.ready_delay(now) + sum(leg.km for leg in legs) / self.kmh * 60 + \
+            sum(self.spec.refuel_min for leg in legs if leg.refuel_at)
+
+    def ready_delay(self, now: float) -> float:
+        """Alert-to-airborne from now, waiting for civil dawn at base if the type is day-only."""
+        clock = self.model.clock(now)
+        dawn = next_daylight(clock, self.lat, self.lon)
+        if dawn == clock:
+            return self.spec.alert_min.day
+        if self.spec.night:
+            return self.spec.alert_min.night
+        return (dawn - clock).total_seconds() / 60 + self.spec.alert_min.day
+
+    # -- behaviour -------------------------------------------------------------------------------
+    def run(self):
+        while True:
+            mission: Mission = yield self.missions.get()
+            yield from self._launch(mission)
+            if mission.kind == "rescue":
+                yield from self._rescue(mission)
+            else:
+                yield from self._airlift(mission)
+            yield from self._return()
+            mission.done.succeed()
+            self.model.dispatcher.aircraft_free(self)
+
+    def _launch(self, mission: Mission):
+        self.status = "preparing"
+        yield self.model.env.timeout(self.ready_delay(self.model.env.now))
+        self._record("launch", self.base.icao, mission=mission.kind, site=mission.group.place.id)
+
+    def _rescue(self, mission: Mission):
+        group = mission.group
+        if not (yield from self._fly_to(group.place.lat, group.place.lon, group.place.id)):
+            return
+        self._record("arrive", group.place.id, mission="rescue")
+        self.status = "working"
+        yield self.model.env.timeout(self.model.catalogue.aviation_settings.recon_work_min)
+        if self.spec.hoist_min_per_person > 0 and self.spec.seats > 0:
+            board = min(self.spec.seats, group.awaiting_evacuation)
+            if board:
+                yield self.model.env.timeout(board * self.spec.hoist_min_per_person)
+                board = group.evacuate(board)
+                self._record("evacuate", group.place.id, people=board)
+
+    def _airlift(self, mission: Mission):
+        depot = mission.consignment.depot
+        if not (yield from self._fly_to(depot.place.lat, depot.place.lon, depot.place.id)):
+            return
+        self.status = "loading"
+        yield self.model.env.timeout(LOAD_MIN)
+        group = mission.group
+        if not (yield from self._fly_to(group.place.lat, group.place.lon, group.place.id)):
+            return
+        self._record("arrive", group.place.id, mission="airlift")
+        yield self.model.env.timeout(LOAD_MIN)
+        mission.consignment.arrived(mission.cargo, self.name)
+
+    def _return(self):
+        yield from self._fly_to(self.base.lat, self.base.lon, self.base.icao)
+        self._record("land", self.base.icao)
+        if self.fuel_km < self.full_km:
+            self.status = "refuelling"
+            yield self.model.env.timeout(self.spec.refuel_min)
+            self.fuel_km = self.full_km
+        self.status = "idle"
+
+    def _fly_to(self, lat: float, lon: float, place: str):
+        """Fly there with a refuel stop if needed; False (and an event) if out of reach."""
+        legs = self._route(lat, lon)
+        if legs is None:
+            self._record("unreachable", place)
+            return False
+        self.status = "flying"
+        for leg in legs:
+            self._record("fly", place, km=leg.km, fuel_km=self.fuel_km, to=[leg.to_lat, leg.to_lon])
+            yield self.model.env.timeout(leg.km / self.kmh * 60)
+            self.fuel_km -= leg.km
+            self.flown_km += leg.km
+            self.lat, self.lon = leg.to_lat, leg.to_lon
+            if leg.refuel_at:
+                yield self.model.env.timeout(self.spec.refuel_min)
+                self.fuel_km = self.full_km
+                self._record("refuel", leg.refuel_at.icao)
+        return True
+
+    def _route(self, lat: float, lon: float) -> list[Leg] | None:
+        w = self.model.world
+        return plan_route(self.lat, self.lon, self.fuel_km, self.full_km, lat, lon,
+                          w.airports, w.airport_lat, w.airport_lon)
+
+    def _record(self, kind: str, place: str, **data) -> None:
+        self.model.recorder.record(self.model.env.now, kind, self.name, place,
+                                   status=self.status, lat=self.lat, lon=self.lon, **data)

@@ -1,0 +1,69 @@
+"""Ground rescue units: drive the road graph to a site and dig people out of the rubble.
+
+Extraction is worked in one-hour shifts (heavy USAR teams work around the clock, INSARAG); each
+shift hands the people reached to `AffectedGroup.extract`, which decides survival at that moment.
+"""
+from __future__ import annotations
+
+import math
+
+import mesa
+import simpy
+
+from agents.missions import Mission
+from sim.catalogue import GroundType
+
+SHIFT_MIN = 60.0
+
+
+class FireRescueUnit(mesa.Agent):
+    """A fire-rescue team or engine at a station node of the road graph."""
+
+    def __init__(self, model, name: str, type_name: str, spec: GroundType, station: int) -> None:
+        super().__init__(model)
+        self.name, self.type_name, self.spec = name, type_name, spec
+        self.station = self.node = station
+        self.status = "idle"
+        self.missions = simpy.Store(model.env)
+        model.env.process(self.run())
+
+    def eta_min(self, node: int) -> float:
+        """Road minutes from where the unit stands to a node (inf when every road is cut)."""
+        return float(self.model.world.roads.minutes_from(self.node)[node]) / self.spec.speed_factor
+
+    def run(self):
+        while True:
+            mission: Mission = yield self.missions.get()
+            yield from self._rescue(mission)
+            mission.done.succeed()
+            self.model.dispatcher.team_free(self)
+
+    def _rescue(self, mission: Mission):
+        env, group = self.model.env, mission.group
+        minutes = self.eta_min(group.node)
+        if math.isinf(minutes):
+            self._record("blocked", group.place.id)
+            group.teams_assigned -= 1
+            return
+        self.status = "driving"
+        self._record("depart", group.place.id, minutes=minutes)
+        yield env.timeout(minutes)
+        self.node = group.node
+        self.status = "working"
+        self._record("arrive", group.place.id, mission="ground_rescue")
+        owed = 0.0
+        while group.trapped > 0:
+            yield env.timeout(SHIFT_MIN)
+            owed += self.spec.rescue_per_hour * SHIFT_MIN / 60
+            reached = int(owed)
+            if reached:
+                owed -= reached
+                alive, dead = group.extract(reached, env.now)
+                self._record("rescue", group.place.id, alive=alive, dead=dead)
+        group.teams_assigned -= 1
+        self.status = "idle"
+
+    def _record(self, kind: str, place: str, **data) -> None:
+        n = self.model.world.roads.nodes[self.node]
+        self.model.recorder.record(self.model.env.now, kind, self.name, place,
+                                   status=self.status, lat=n.lat, lon=n.lon, **data)

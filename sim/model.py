@@ -1,0 +1,152 @@
+"""ResponseModel: the Mesa model that owns the SimPy clock, the world, the agents and the recorder.
+
+One clock: `env.now` is minutes since the scenario start. Every random draw comes from a named
+substream (`streams["hazard"]`, `["roads"]`, `["comms"]`, `["rescue"]`), each seeded from the run's
+seed and the stream's name, so adding a helicopter never changes the earthquake.
+"""
+from __future__ import annotations
+
+import zlib
+from datetime import datetime, timedelta
+
+import mesa
+import numpy as np
+import simpy
+
+from agents.affected import AffectedGroup
+from agents.aviation import AviationAsset
+from agents.command_post import CommandPost
+from agents.ground import FireRescueUnit
+from agents.supply import SupplyDepot
+from sim.catalogue import load_catalogue
+from sim.command import NearestAvailable
+from sim.events import Recorder
+from sim.geo import Place, gazetteer
+from sim.hazards import earthquake
+from sim.schema import LoadedScenario
+from sim.world import build_world
+
+STREAMS = ("hazard", "roads", "comms", "rescue")
+
+
+def substream(seed: int, name: str) -> np.random.Generator:
+    """A generator for one purpose, independent of every other purpose's draws."""
+    return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(name.encode())]))
+
+
+class ResponseModel(mesa.Model):
+    """One run of one scenario under one plan with one seed."""
+
+    def __init__(self, loaded: LoadedScenario, seed: int = 0) -> None:
+        super().__init__(rng=seed)
+        self.loaded, self.seed = loaded, seed
+        self.spec, self.plan = loaded.scenario, loaded.plan
+        self.catalogue = load_catalogue()
+        self.streams = {name: substream(seed, name) for name in STREAMS}
+        self.env = simpy.Environment()
+        self.recorder = Recorder()
+        self.world = build_world(self.spec, self.catalogue)
+        self.dispatcher = NearestAvailable(self)
+        self.in_transit: dict[str, float] = {}
+        self.delivered: dict[str, float] = {}
+        self.groups: list[AffectedGroup] = []
+        self.posts: dict[str, CommandPost] = {}
+        self.aircraft = self._aircraft()
+        self.teams = self._teams()
+        self.depots = self._depots()
+        self.max_team_rate = max((t.spec.rescue_per_hour for t in self.teams), default=0.0)
+        for hz in self.spec.hazards:
+            self.env.process(self._earthquake(hz))
+
+    def clock(self, minutes: float) -> datetime:
+        return self.spec.start + timedelta(minutes=minutes)
+
+    def run(self) -> None:
+        """Run to the scenario's end and record the final state of every group."""
+        self.env.run(until=self.spec.hours * 60)
+        for g in self.groups:
+            self.recorder.record(self.env.now, "final", "", g.place.id, dead=g.dead, trapped=g.trapped,
+                                 injured=g.injured, rescued=g.rescued, evacuated=g.evacuated, unhurt=g.unhurt,
+                                 homeless=g.homeless, relieved_at=g.relieved_at)
+
+    # -- building ----------------------------------------------------------------------------------
+    def node_at(self, place: Place) -> int:
+        roads = self.world.roads
+        return roads.index[place.id] if place.id in roads.index else roads.nearest(place.lat, place.lon)
+
+    def _aircraft(self) -> list[AviationAsset]:
+        geo, out = gazetteer(), []
+        for force in self.spec.forces.aviation:
+            if force.base.upper() in geo.airports:
+                base = geo.airport(force.base)
+            else:
+                base = min(geo.airports.values(), key=lambda a, p=geo.find(force.base): (a.lat - p.lat) ** 2 + (a.lon - p.lon) ** 2)
+            for k in range(force.count):
+                name = f"{force.type}-{base.icao}-{k + 1}"
+                out.append(AviationAsset(self, name, force.type, self.catalogue.aircraft[force.type], base))
+        return out
+
+    def _teams(self) -> list[FireRescueUnit]:
+        geo, out = gazetteer(), []
+        for force in self.spec.forces.fire_rescue:
+            station = geo.find(force.station)
+            for k in range(force.count):
+                name = f"{force.type}-{station.name}-{k + 1}"
+                out.append(FireRescueUnit(self, name, force.type, self.catalogue.ground_units[force.type], self.node_at(station)))
+        return out
+
+    def _depots(self) -> list[SupplyDepot]:
+        geo = gazetteer()
+        return [SupplyDepot(self, f"{d.level}-depot-{geo.find(d.place).name}", d.level, geo.find(d.place),
+                            self.node_at(geo.find(d.place)), dict(d.stock))
+                for d in self.spec.forces.depots]
+
+    def _post(self, place_id: str) -> CommandPost:
+        if place_id not in self.posts:
+            self.posts[place_id] = CommandPost(self, self.world.places[place_id])
+        return self.posts[place_id]
+
+    def posts_above(self, post: CommandPost) -> list[CommandPost]:
+        p = post.place
+        return [self._post(x) for x in (p.city, p.province) if x and x != p.id and x in self.world.places]
+
+    # -- the hazard --------------------------------------------------------------------------------
+    def _earthquake(self, hz):
+        yield self.env.timeout(hz.at_min)
+        w, rng = self.world, self.streams["hazard"]
+        cands = w.candidates
+        lat = np.array([p.lat for p in cands])
+        lon = np.array([p.lon for p in cands])
+        ii = earthquake.intensity(hz.magnitude, hz.epicentre, hz.strike_deg, lat, lon)
+        hour = self.clock(self.env.now).hour + self.clock(self.env.now).minute / 60
+        self.recorder.record(self.env.now, "quake", "hazard", "", magnitude=hz.magnitude,
+                             epicentre=list(hz.epicentre), depth_km=hz.depth_km, max_intensity=float(ii.max()))
+        self._damage_roads(hz)
+        items = self.catalogue.relief_items
+        for place, value in zip(cands, ii):
+            if value < self.spec.min_intensity or place.population == 0:
+                continue
+            hit = earthquake.damage(float(value), place.population, hour, rng)
+            needs = {k: hit.homeless * it.per_person_day for k, it in items.items()} if hit.homeless else {}
+            group = AffectedGroup(self, place, hit, self.node_at(place), needs, w.elevation.get(place.id))
+            self.groups.append(group)
+            self.recorder.record(self.env.now, "impact", "hazard", place.id, name=place.name, lat=place.lat,
+                                 lon=place.lon, intensity=hit.intensity, population=place.population,
+                                 killed=hit.killed, trapped=hit.trapped, injured=hit.injured, homeless=hit.homeless)
+            self._post(w.county_of.get(place.id, place.id)).learn_of(group)
+
+    def _damage_roads(self, hz) -> None:
+        roads, rng = self.world.roads, self.streams["roads"]
+        mid_lat = np.array([(roads.nodes[u].lat + roads.nodes[v].lat) / 2 for u, v in zip(roads.u, roads.v)])
+        mid_lon = np.array([(roads.nodes[u].lon + roads.nodes[v].lon) / 2 for u, v in zip(roads.u, roads.v)])
+        ii = earthquake.intensity(hz.magnitude, hz.epicentre, hz.strike_deg, mid_lat, mid_lon)
+        closed, slowed = [], 0
+        for e in np.flatnonzero(ii >= self.spec.min_intensity):
+            mountain = roads.nodes[roads.u[e]].mountain or roads.nodes[roads.v[e]].mountain
+            factor = earthquake.road_factor(float(ii[e]), mountain, rng)
+            roads.damage(int(e), factor)
+            if np.isinf(factor):
+                closed.append([roads.nodes[roads.u[e]].id, roads.nodes[roads.v[e]].id])
+            else:
+                slowed += 1
+        self.recorder.record(self.env.now, "road_damage", "hazard", "", closed=closed, slowed=slowed)

@@ -1,0 +1,128 @@
+"""Road network: an approximate graph between seats (or a user's GraphML) and fast travel times.
+
+Travel times come from `scipy.sparse.csgraph.dijkstra` over a CSR matrix of edge minutes, cached
+per source and recomputed only when damage changes an edge: a 72-hour run asks thousands of
+"how far by road" questions and must not pay a networkx Dijkstra for each.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.spatial import cKDTree
+
+from sim.catalogue import RoadSettings
+from sim.geo import haversine_km, unit_xyz
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    lat: float
+    lon: float
+    mountain: bool
+
+
+class RoadNetwork:
+    """Undirected road graph; edge minutes = base minutes x damage factor (inf when closed)."""
+
+    def __init__(self, nodes: list[Node], edges: list[tuple[int, int, float, float]]) -> None:
+        """`edges` are (u, v, km, minutes) with node indices."""
+        self.nodes = nodes
+        self.index = {n.id: i for i, n in enumerate(nodes)}
+        self.u = np.array([e[0] for e in edges], dtype=np.int64)
+        self.v = np.array([e[1] for e in edges], dtype=np.int64)
+        self.km = np.array([e[2] for e in edges], dtype=float)
+        self.base_min = np.array([e[3] for e in edges], dtype=float)
+        self.factor = np.ones(len(edges))
+        self._cache: dict[int, np.ndarray] = {}
+        self._matrix = None
+
+    @classmethod
+    def approximate(cls, nodes: list[Node], settings: RoadSettings) -> RoadNetwork:
+        """k nearest neighbours by great circle, with a detour factor and terrain speeds."""
+        lat = np.array([n.lat for n in nodes])
+        lon = np.array([n.lon for n in nodes])
+        xyz = unit_xyz(lat, lon)
+        k = min(settings.k_neighbours + 1, len(nodes))
+        _, nbr = cKDTree(xyz).query(xyz, k=k)
+        pairs = {(min(i, j), max(i, j)) for i, row in enumerate(np.atleast_2d(nbr)) for j in row if i != j}
+        pairs |= _bridges(xyz, sorted(pairs), len(nodes))
+        edges = []
+        for i, j in sorted(pairs):
+            km = float(haversine_km(lat[i], lon[i], lat[j], lon[j])) * settings.detour_factor
+            terrain = "mountain" if nodes[i].mountain or nodes[j].mountain else "plain"
+            edges.append((i, j, km, km / settings.speed_kmh[terrain] * 60.0))
+        return cls(nodes, edges)
+
+    @classmethod
+    def from_graphml(cls, path: Path, default_speed_kmh: float) -> RoadNetwork:
+        """A user's GraphML (e.g. from OSMnx: node x/y in degrees, edge `length` in m, `speed_kph`)."""
+        import networkx as nx
+        g = nx.read_graphml(path)
+        ids = sorted(g.nodes, key=str)
+        nodes = [Node(str(n), float(g.nodes[n]["y"]), float(g.nodes[n]["x"]), False) for n in ids]
+        pos = {n: i for i, n in enumerate(ids)}
+        edges = []
+        for a, b, data in g.edges(data=True):
+            km = float(data.get("length", 0.0)) / 1000.0 or float(
+                haversine_km(nodes[pos[a]].lat, nodes[pos[a]].lon, nodes[pos[b]].lat, nodes[pos[b]].lon))
+            speed = float(data.get("speed_kph", default_speed_kmh))
+            edges.append((pos[a], pos[b], km, km / speed * 60.0))
+        return cls(nodes, edges)
+
+    def nearest(self, lat: float, lon: float) -> int:
+        """Index of the node closest to a point (sites and depots snap to the graph here)."""
+        d = haversine_km(lat, lon, np.array([n.lat for n in self.nodes]), np.array([n.lon for n in self.nodes]))
+        return int(np.argmin(d))
+
+    def damage(self, edge: int, factor: float) -> None:
+        """Multiply an edge's travel time (inf closes it) and drop the cached distances."""
+        self.factor[edge] = factor
+        self._cache.clear()
+        self._matrix = None
+
+    def edge_minutes(self) -> np.ndarray:
+        return self.base_min * self.factor
+
+    def minutes_from(self, source: int) -> np.ndarray:
+        """Road minutes from one node to every node (inf where the roads are cut)."""
+        if source not in self._cache:
+            self._cache[source] = dijkstra(self._csr(), directed=False, indices=source)
+        return self._cache[source]
+
+    def _csr(self):
+        if self._matrix is None:
+            w = self.edge_minutes()
+            open_ = np.isfinite(w)
+            n = len(self.nodes)
+            # +1e-9 keeps zero-length edges (two seats at one point) as real edges in the sparse matrix
+            self._matrix = coo_matrix((w[open_] + 1e-9, (self.u[open_], self.v[open_])), shape=(n, n)).tocsr()
+        return self._matrix
+
+
+def _bridges(xyz: np.ndarray, pairs: list[tuple[int, int]], n: int) -> set[tuple[int, int]]:
+    """Extra edges joining every component to the largest one by its closest pair of nodes."""
+    if not pairs:
+        return set()
+    a = np.array(pairs)
+    graph = coo_matrix((np.ones(len(a)), (a[:, 0], a[:, 1])), shape=(n, n))
+    count, labels = connected_components(graph, directed=False)
+    if count == 1:
+        return set()
+    main = np.bincount(labels).argmax()
+    tree = cKDTree(xyz[labels == main])
+    main_idx = np.flatnonzero(labels == main)
+    extra = set()
+    for comp in range(count):
+        if comp == main:
+            continue
+        members = np.flatnonzero(labels == comp)
+        dist, near = tree.query(xyz[members])
+        best = int(np.argmin(dist))
+        i, j = int(members[best]), int(main_idx[near[best]])
+        extra.add((min(i, j), max(i, j)))
+    return extra

@@ -1,0 +1,233 @@
+"""Pydantic models of every YAML file the platform reads, and the loader that checks them.
+
+Parameters -> defaults -> precise validation -> a frozen object (the Ciw way): a bad scenario
+stops here with `file:line: field: message`, never later as a traceback in the middle of a run.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, PositiveInt, model_validator
+
+from sim.catalogue import load_catalogue
+from sim.geo import gazetteer
+from sim.yamlio import Loc, ScenarioError, YamlDoc
+
+DepotLevel = Literal["central", "provincial", "municipal", "county", "township"]
+LatLon = tuple[float, float]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Region(Strict):
+    provinces: list[str] = Field(min_length=1)
+
+
+class Earthquake(Strict):
+    type: Literal["earthquake"]
+    epicentre: LatLon
+    magnitude: float = Field(ge=4.0, le=9.5)
+    depth_km: float = Field(gt=0, le=70, description="the attenuation relation is for shallow crustal events")
+    strike_deg: float | None = Field(None, ge=0, lt=360, description="long axis of the isoseismals")
+    at_min: NonNegativeFloat = 0.0
+
+
+class Site(Strict):
+    """A place below county level (a town) or a census override for a county."""
+    name: str
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    population: PositiveInt
+    elevation_m: float | None = None
+    county: str | None = None
+
+
+class AviationForce(Strict):
+    type: str
+    base: str
+    count: PositiveInt = 1
+
+
+class GroundForce(Strict):
+    type: str
+    station: str
+    count: PositiveInt = 1
+
+
+class Depot(Strict):
+    level: DepotLevel
+    place: str
+    stock: dict[str, NonNegativeFloat]
+
+
+class Forces(Strict):
+    aviation: list[AviationForce] = []
+    fire_rescue: list[GroundForce] = []
+    depots: list[Depot] = []
+
+
+class Objective(Strict):
+    id: str
+    kpi: str
+    at_least: float | None = None
+    at_most: float | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Objective:
+        if (self.at_least is None) == (self.at_most is None):
+            raise ValueError("give exactly one of at_least / at_most")
+        return self
+
+
+class ReportDelay(Strict):
+    normal: NonNegativeFloat = 20.0
+    comms_cut: NonNegativeFloat = 90.0
+    comms_cut_intensity: float = 9.0
+    jitter: float = Field(0.5, ge=0, lt=1, description="uniform +/- share of the delay")
+
+
+class CommandSettings(Strict):
+    structure: Literal["tiered", "flat"] = "tiered"
+    report_delay_min: ReportDelay = ReportDelay()
+    decision_delay_min: dict[Literal["county", "municipal", "provincial", "national"], NonNegativeFloat] = {
+        "county": 15.0, "municipal": 20.0, "provincial": 30.0, "national": 45.0}
+    max_teams_per_site: PositiveInt = 4
+
+
+class Dispatch(Strict):
+    aviation: Literal["nearest_available"] = "nearest_available"
+    ground: Literal["nearest_available"] = "nearest_available"
+    relief: Literal["nearest_depot"] = "nearest_depot"
+
+
+class Plan(Strict):
+    plan: str
+    objectives: list[Objective] = []
+    command: CommandSettings = CommandSettings()
+    dispatch: Dispatch = Dispatch()
+
+
+class Scenario(Strict):
+    scenario: str
+    title: str = ""
+    start: AwareDatetime
+    duration_h: PositiveFloat | None = None
+    end: AwareDatetime | None = None
+    region: Region
+    hazards: list[Earthquake] = Field(min_length=1)
+    sites: list[Site] = []
+    forces: Forces = Forces()
+    plan: str | None = None
+    min_intensity: float = Field(6.0, ge=4, le=10, description="places below this are not affected")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Scenario:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"end {self.end.isoformat()} is not after start {self.start.isoformat()}")
+        if self.end is None and self.duration_h is None:
+            raise ValueError("give duration_h or end")
+        return self
+
+    @property
+    def hours(self) -> float:
+        if self.duration_h is not None:
+            return self.duration_h
+        return (self.end - self.start) / timedelta(hours=1)
+
+
+class LoadedScenario(Strict):
+    """A checked scenario with its plan resolved: what the model is built from."""
+    path: str
+    scenario: Scenario
+    plan: Plan
+
+    def clock(self, minutes: float) -> datetime:
+        return self.scenario.start + timedelta(minutes=minutes)
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    """Parse, validate and cross-check a scenario (and its plan); ScenarioError lists every problem."""
+    path = Path(path)
+    doc = YamlDoc(path)
+    scenario = doc.validate(Scenario)
+    problems = [doc.problem(loc, msg) for loc, msg in check_references(scenario)]
+    plan = Plan(plan="default")
+    if scenario.plan:
+        try:
+            plan = YamlDoc(path.parent / scenario.plan).validate(Plan)
+        except ScenarioError as exc:
+            if not (path.parent / scenario.plan).exists():
+                problems.append(doc.problem(("plan",), f"plan file {path.parent / scenario.plan} not found"))
+            else:
+                problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return LoadedScenario(path=str(path), scenario=scenario, plan=plan)
+
+
+def check_references(s: Scenario) -> list[tuple[Loc, str]]:
+    """Names that must exist in the geography and the catalogue, and places inside the region."""
+    geo, cat = gazetteer(), load_catalogue()
+    out: list[tuple[Loc, str]] = []
+
+    def place(loc: Loc, name: str) -> None:
+        try:
+            geo.find(name)
+        except KeyError as exc:
+            out.append((loc, exc.args[0]))
+
+    for i, name in enumerate(s.region.provinces):
+        try:
+            if geo.find(name).level != "province":
+                out.append((("region", "provinces", i), f"'{name}' is not a province"))
+        except KeyError as exc:
+            out.append((("region", "provinces", i), exc.args[0]))
+    for i, a in enumerate(s.forces.aviation):
+        if a.type not in cat.aircraft:
+            out.append((("forces", "aviation", i, "type"), _unknown("aircraft type", a.type, cat.aircraft)))
+        if a.base.upper() not in geo.airports:
+            place(("forces", "aviation", i, "base"), a.base)
+    for i, g in enumerate(s.forces.fire_rescue):
+        if g.type not in cat.ground_units:
+            out.append((("forces", "fire_rescue", i, "type"), _unknown("ground unit type", g.type, cat.ground_units)))
+        place(("forces", "fire_rescue", i, "station"), g.station)
+    for i, d in enumerate(s.forces.depots):
+        place(("forces", "depots", i, "place"), d.place)
+        for item in d.stock:
+            if item not in cat.relief_items:
+                out.append((("forces", "depots", i, "stock", item), _unknown("relief item", item, cat.relief_items)))
+    for i, site in enumerate(s.sites):
+        if site.county:
+            place(("sites", i, "county"), site.county)
+    out.extend(_outside_region(s))
+    return out
+
+
+def _outside_region(s: Scenario) -> list[tuple[Loc, str]]:
+    geo = gazetteer()
+    try:
+        counties = geo.counties_in(s.region.provinces)
+    except KeyError:
+        return []
+    lats = [c.lat for c in counties]
+    lons = [c.lon for c in counties]
+    lat0, lat1, lon0, lon1 = min(lats) - 0.5, max(lats) + 0.5, min(lons) - 0.5, max(lons) + 0.5
+    out: list[tuple[Loc, str]] = []
+    for i, h in enumerate(s.hazards):
+        lat, lon = h.epicentre
+        if not (lat0 <= lat <= lat1 and lon0 <= lon <= lon1):
+            out.append((("hazards", i, "epicentre"),
+                        f"({lat}, {lon}) is outside the region {', '.join(s.region.provinces)} "
+                        f"(lat {lat0:.1f}..{lat1:.1f}, lon {lon0:.1f}..{lon1:.1f}); is it [lat, lon]?"))
+    return out
+
+
+def _unknown(what: str, name: str, known: dict) -> str:
+    import difflib
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.4)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
+    return f"unknown {what} '{name}'{hint}"

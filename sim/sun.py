@@ -1,0 +1,44 @@
+"""Civil twilight from date and position, offline: when a day-only aircraft may fly.
+
+NOAA's "General Solar Position Calculations" approximations (declination and equation of time as
+Fourier series in the day of year); civil twilight is the sun 6 degrees below the horizon
+(zenith 96 deg). Accurate to a few minutes, plenty for a launch decision.
+"""
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+CIVIL_ZENITH_DEG = 96.0
+
+
+def civil_twilight_utc(day: datetime, lat: float, lon: float) -> tuple[datetime, datetime] | None:
+    """(dawn, dusk) in UTC on the UTC date of `day`; None in polar day or night."""
+    d = day.astimezone(UTC)
+    gamma = 2 * math.pi / 365 * (d.timetuple().tm_yday - 1)
+    eqtime = 229.18 * (0.000075 + 0.001868 * math.cos(gamma) - 0.032077 * math.sin(gamma)
+                       - 0.014615 * math.cos(2 * gamma) - 0.040849 * math.sin(2 * gamma))
+    decl = (0.006918 - 0.399912 * math.cos(gamma) + 0.070257 * math.sin(gamma) - 0.006758 * math.cos(2 * gamma)
+            + 0.000907 * math.sin(2 * gamma) - 0.002697 * math.cos(3 * gamma) + 0.00148 * math.sin(3 * gamma))
+    phi = math.radians(lat)
+    cos_h = math.cos(math.radians(CIVIL_ZENITH_DEG)) / (math.cos(phi) * math.cos(decl)) - math.tan(phi) * math.tan(decl)
+    if abs(cos_h) > 1:
+        return None
+    h = math.degrees(math.acos(cos_h))
+    midnight = datetime(d.year, d.month, d.day, tzinfo=UTC)
+    noon = 720 - 4 * lon - eqtime
+    return midnight + timedelta(minutes=noon - 4 * h), midnight + timedelta(minutes=noon + 4 * h)
+
+
+def next_daylight(when: datetime, lat: float, lon: float) -> datetime:
+    """`when` itself if it is between civil dawn and dusk there, else the next civil dawn."""
+    for offset in (-1, 0, 1, 2):
+        tw = civil_twilight_utc(when + timedelta(days=offset), lat, lon)
+        if tw is None:
+            continue
+        dawn, dusk = tw
+        if dawn <= when <= dusk:
+            return when
+        if when < dawn:
+            return dawn
+    return when

@@ -1,0 +1,88 @@
+"""The world a scenario runs in: places in scope, the road graph between them, the airports.
+
+Built once per scenario from the gazetteer; sites declared in the scenario either override a
+county's census figures or add a town below county level.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from sim.catalogue import Catalogue
+from sim.geo import Airport, Place, gazetteer, haversine_km
+from sim.network import Node, RoadNetwork
+from sim.schema import Scenario
+
+
+@dataclass
+class World:
+    places: dict[str, Place]            # counties of the region, their cities and provinces, towns
+    candidates: list[Place]             # places a hazard can hit (counties and towns)
+    county_of: dict[str, str]           # town id -> county id
+    elevation: dict[str, float]         # metres, where the scenario gives it
+    roads: RoadNetwork
+    airports: list[Airport]
+    airport_lat: np.ndarray
+    airport_lon: np.ndarray
+
+    def node_of(self, place_id: str) -> int:
+        return self.roads.index[place_id]
+
+
+def build_world(s: Scenario, cat: Catalogue) -> World:
+    """Places, roads and airports for one scenario."""
+    geo = gazetteer()
+    counties = {p.id: p for p in geo.counties_in(s.region.provinces)}
+    places: dict[str, Place] = {}
+    county_of: dict[str, str] = {}
+    elevation: dict[str, float] = {}
+    for i, site in enumerate(s.sites):
+        try:
+            known = geo.find(site.name)
+        except KeyError:
+            known = None
+        if known is not None and known.level == "county":
+            counties[known.id] = replace(known, population=site.population, population_source="scenario")
+            sid = known.id
+        else:
+            county = geo.find(site.county) if site.county else _nearest(list(counties.values()), site.lat, site.lon)
+            sid = f"site:{i}:{site.name}"
+            places[sid] = Place(sid, site.name, "site", site.lat, site.lon, county.province, county.city,
+                                site.population, "scenario")
+            county_of[sid] = county.id
+            if county.id in counties:
+                c = counties[county.id]
+                counties[county.id] = replace(c, population=max(0, c.population - site.population))
+        if site.elevation_m is not None:
+            elevation[sid] = site.elevation_m
+    candidates = list(counties.values()) + list(places.values())
+    places.update(counties)
+    for p in list(candidates):
+        for upper in (p.city, p.province):
+            if upper in geo.places:
+                places.setdefault(upper, geo.places[upper])
+    for name in _force_places(s):
+        p = geo.find(name)
+        places.setdefault(p.id, p)
+    roads = _road_graph(list(places.values()), cat)
+    airports = list(geo.airports.values())
+    return World(places, candidates, county_of, elevation, roads, airports,
+                 np.array([a.lat for a in airports]), np.array([a.lon for a in airports]))
+
+
+def _force_places(s: Scenario) -> list[str]:
+    names = [g.station for g in s.forces.fire_rescue] + [d.place for d in s.forces.depots]
+    return names + [a.base for a in s.forces.aviation if a.base.upper() not in gazetteer().airports]
+
+
+def _road_graph(places: list[Place], cat: Catalogue) -> RoadNetwork:
+    rs = cat.road_settings
+    nodes = [Node(p.id, p.lat, p.lon, any(p.city.startswith(m) or p.province.startswith(m) for m in rs.mountain_prefixes))
+             for p in places if p.level in ("county", "site", "city")]
+    return RoadNetwork.approximate(nodes, rs)
+
+
+def _nearest(places: list[Place], lat: float, lon: float) -> Place:
+    d = haversine_km(lat, lon, np.array([p.lat for p in places]), np.array([p.lon for p in places]))
+    return places[int(np.argmin(d))]
