@@ -9,24 +9,26 @@ the day marks and decay with the day-4 to day-5 rate beyond.
 """
 from __future__ import annotations
 
+import bisect
 import math
 
 import mesa
-import numpy as np
 
 from sim.geo import Place
 from sim.hazards.earthquake import Damage
 
-SURVIVAL_HOURS = np.array([0.0, 0.5, 24.0, 48.0, 72.0, 96.0, 120.0])
-SURVIVAL_SHARE = np.array([1.0, 0.993, 0.81, 0.537, 0.367, 0.19, 0.074])
+SURVIVAL_HOURS = (0.0, 0.5, 24.0, 48.0, 72.0, 96.0, 120.0)
+SURVIVAL_SHARE = (1.0, 0.993, 0.81, 0.537, 0.367, 0.19, 0.074)
 TAIL_RATE_PER_H = math.log(0.19 / 0.074) / 24.0
 
 
 def survival(hours: float) -> float:
     """Share of trapped people still alive when reached `hours` after onset."""
-    if hours <= SURVIVAL_HOURS[-1]:
-        return float(np.interp(hours, SURVIVAL_HOURS, SURVIVAL_SHARE))
-    return float(SURVIVAL_SHARE[-1] * math.exp(-TAIL_RATE_PER_H * (hours - SURVIVAL_HOURS[-1])))
+    if hours >= SURVIVAL_HOURS[-1]:
+        return SURVIVAL_SHARE[-1] * math.exp(-TAIL_RATE_PER_H * (hours - SURVIVAL_HOURS[-1]))
+    i = max(1, bisect.bisect_right(SURVIVAL_HOURS, hours))
+    h0, h1, s0, s1 = SURVIVAL_HOURS[i - 1], SURVIVAL_HOURS[i], SURVIVAL_SHARE[i - 1], SURVIVAL_SHARE[i]
+    return s0 + (s1 - s0) * (hours - h0) / (h1 - h0)
 
 
 class AffectedGroup(mesa.Agent):
@@ -49,6 +51,7 @@ class AffectedGroup(mesa.Agent):
         self.known = False        # reported to command yet?
         self.trapped_at_onset = hit.trapped
         self.teams_assigned = 0
+        self.seats_inbound = 0    # seats on helicopters tasked here and not yet arrived
 
     @property
     def unhurt(self) -> int:

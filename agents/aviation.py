@@ -7,6 +7,7 @@ Every leg is checked against the fuel on board, so no aircraft ever flies beyond
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
@@ -14,8 +15,11 @@ import simpy
 
 from agents.missions import Mission
 from sim.catalogue import AircraftType
-from sim.geo import Airport, haversine_km
-from sim.sun import next_daylight
+from sim.geo import Airport, gc_km
+from sim.sun import daylight_windows
+
+if TYPE_CHECKING:
+    from sim.world import World
 
 LOAD_MIN = 30.0   # load or unload cargo at a depot or a site; assumption
 
@@ -29,18 +33,18 @@ class Leg:
 
 
 def plan_route(lat: float, lon: float, fuel_km: float, full_km: float, to_lat: float, to_lon: float,
-               airports: list[Airport], apt_lat: np.ndarray, apt_lon: np.ndarray) -> list[Leg] | None:
+               world: World) -> list[Leg] | None:
     """Legs from here to the destination, with at most one refuel stop; None if out of reach.
 
     A leg is allowed only if, on arrival, the aircraft can still reach some airport: it is
     never stranded at a site.
     """
-    d = float(haversine_km(lat, lon, to_lat, to_lon))
-    to_airport = float(np.min(haversine_km(to_lat, to_lon, apt_lat, apt_lon))) if len(airports) else 0.0
+    d = gc_km(lat, lon, to_lat, to_lon)
+    second, to_airport = world.km_to_airports(to_lat, to_lon)
     if d + to_airport <= fuel_km + 1e-9:
         return [Leg(to_lat, to_lon, d, None)]
-    first = haversine_km(lat, lon, apt_lat, apt_lon)
-    second = haversine_km(apt_lat, apt_lon, to_lat, to_lon)
+    first, _ = world.km_to_airports(lat, lon)
+    airports = world.airports
     ok = (first <= fuel_km + 1e-9) & (second + to_airport <= full_km + 1e-9)
     if not ok.any():
         return None
@@ -64,6 +68,7 @@ class AviationAsset(mesa.Agent):
         self.status = "idle"
         self.missions = simpy.Store(model.env)
         self.flown_km = 0.0
+        self._daylight = daylight_windows(model.spec.start, model.spec.hours, base.lat, base.lon)
         model.env.process(self.run())
 
     # -- questions command may ask ------------------------------------------------------------
@@ -88,13 +93,19 @@ class AviationAsset(mesa.Agent):
 
     def ready_delay(self, now: float) -> float:
         """Alert-to-airborne from now, waiting for civil dawn at base if the type is day-only."""
-        clock = self.model.clock(now)
-        dawn = next_daylight(clock, self.lat, self.lon)
-        if dawn == clock:
+        wait = self._wait_for_daylight(now)
+        if wait == 0:
             return self.spec.alert_min.day
         if self.spec.night:
             return self.spec.alert_min.night
-        return (dawn - clock).total_seconds() / 60 + self.spec.alert_min.day
+        return wait + self.spec.alert_min.day
+
+    def _wait_for_daylight(self, now: float) -> float:
+        """Minutes from `now` to civil dawn at base (0 by day), from windows computed once per base."""
+        for dawn, dusk in self._daylight:
+            if now <= dusk:
+                return max(0.0, dawn - now)
+        return 0.0
 
     # -- behaviour -------------------------------------------------------------------------------
     def run(self):
@@ -117,7 +128,9 @@ class AviationAsset(mesa.Agent):
     def _rescue(self, mission: Mission):
         group = mission.group
         if not (yield from self._fly_to(group.place.lat, group.place.lon, group.place.id)):
+            group.seats_inbound -= self.spec.seats
             return
+        group.seats_inbound -= self.spec.seats
         self._record("arrive", group.place.id, mission="rescue")
         self.status = "working"
         yield self.model.env.timeout(self.model.catalogue.aviation_settings.recon_work_min)
@@ -170,9 +183,7 @@ class AviationAsset(mesa.Agent):
         return True
 
     def _route(self, lat: float, lon: float) -> list[Leg] | None:
-        w = self.model.world
-        return plan_route(self.lat, self.lon, self.fuel_km, self.full_km, lat, lon,
-                          w.airports, w.airport_lat, w.airport_lon)
+        return plan_route(self.lat, self.lon, self.fuel_km, self.full_km, lat, lon, self.model.world)
 
     def _record(self, kind: str, place: str, **data) -> None:
         self.model.recorder.record(self.model.env.now, kind, self.name, place,

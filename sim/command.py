@@ -48,7 +48,7 @@ class NearestAvailable:
         # nothing queued: fly again to people still waiting for evacuation, nearest first
         if aircraft.spec.kind != "helicopter" or aircraft.spec.seats == 0:
             return
-        waiting = [g for g in self.model.groups if g.known and g.awaiting_evacuation > 0]
+        waiting = [g for g in self.model.groups if g.known and g.awaiting_evacuation > g.seats_inbound]
         reachable = [(aircraft.eta_min(g.place.lat, g.place.lon, now), i, g) for i, g in enumerate(waiting)]
         reachable = [r for r in reachable if math.isfinite(r[0])]
         if reachable:
@@ -107,6 +107,8 @@ class NearestAvailable:
         self.model.recorder.record(self.model.env.now, "shortage", "dispatcher", group.place.id, items=wanted)
 
     def _assign(self, unit, mission: Mission, eta: float | None = None) -> None:
+        if mission.kind == "rescue":
+            mission.group.seats_inbound += unit.spec.seats
         unit.status = "tasked"
         unit.missions.put(mission)
         self.model.recorder.record(self.model.env.now, "dispatch", unit.name, mission.group.place.id,

@@ -47,6 +47,13 @@ class Airport:
     elevation_m: float
 
 
+def gc_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km between two points (plain floats: ten times faster than numpy)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
 def haversine_km(lat1, lon1, lat2, lon2):
     """Great-circle distance in km; broadcasts over numpy arrays."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
@@ -143,17 +150,25 @@ class Gazetteer:
             self._by_name.setdefault(p.name, []).append(code)
         self.airports = _load_airports()
 
+    def lookup(self, name: str) -> Place | None:
+        """The one place of that name, or None (no explanation, no cost: for optional matches)."""
+        codes = self._codes(name)
+        return self.places[codes[0]] if len(codes) == 1 else None
+
+    def _codes(self, name: str) -> list[str]:
+        if name in self.places:
+            return [name]
+        parent, _, leaf = name.rpartition("/")
+        codes = self._by_name.get(leaf, [])
+        return [c for c in codes if self._under(c, parent)] if parent else codes
+
     def find(self, name: str) -> Place:
         """A place by Chinese name ('泸定县'), qualified name ('四川省/泸定县') or adcode.
 
         Raises KeyError with a did-you-mean when the name is unknown or ambiguous.
         """
-        if name in self.places:
-            return self.places[name]
-        parent, _, leaf = name.rpartition("/")
-        codes = self._by_name.get(leaf, [])
-        if parent:
-            codes = [c for c in codes if self._under(c, parent)]
+        codes = self._codes(name)
+        leaf = name.rpartition("/")[2]
         if len(codes) == 1:
             return self.places[codes[0]]
         if len(codes) > 1:
@@ -201,10 +216,10 @@ def gazetteer() -> Gazetteer:
     return Gazetteer()
 
 
-def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Initial great-circle bearing from point 1 to point 2, degrees clockwise from north."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dl = math.radians(lon2 - lon1)
-    y = math.sin(dl) * math.cos(p2)
-    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
-    return math.degrees(math.atan2(y, x)) % 360
+def bearing_deg(lat1, lon1, lat2, lon2):
+    """Initial great-circle bearing from point 1 to point 2, degrees clockwise from north (numpy)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dl = np.radians(np.asarray(lon2) - lon1)
+    y = np.sin(dl) * np.cos(p2)
+    x = np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(dl)
+    return np.degrees(np.arctan2(y, x)) % 360

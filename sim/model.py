@@ -6,6 +6,7 @@ seed and the stream's name, so adding a helicopter never changes the earthquake.
 """
 from __future__ import annotations
 
+import math
 import zlib
 from datetime import datetime, timedelta
 
@@ -117,7 +118,7 @@ class ResponseModel(mesa.Model):
         cands = w.candidates
         lat = np.array([p.lat for p in cands])
         lon = np.array([p.lon for p in cands])
-        ii = earthquake.intensity(hz.magnitude, hz.epicentre, hz.strike_deg, lat, lon)
+        ii = earthquake.intensity(hz.magnitude, hz.epicentre, hz.strike_deg, lat, lon, self.spec.min_intensity)
         hour = self.clock(self.env.now).hour + self.clock(self.env.now).minute / 60
         self.recorder.record(self.env.now, "quake", "hazard", "", magnitude=hz.magnitude,
                              epicentre=list(hz.epicentre), depth_km=hz.depth_km, max_intensity=float(ii.max()))
@@ -127,7 +128,7 @@ class ResponseModel(mesa.Model):
             if value < self.spec.min_intensity or place.population == 0:
                 continue
             hit = earthquake.damage(float(value), place.population, hour, rng)
-            needs = {k: hit.homeless * it.per_person_day for k, it in items.items()} if hit.homeless else {}
+            needs = {k: float(math.ceil(hit.homeless * it.per_person_day)) for k, it in items.items()} if hit.homeless else {}
             group = AffectedGroup(self, place, hit, self.node_at(place), needs, w.elevation.get(place.id))
             self.groups.append(group)
             self.recorder.record(self.env.now, "impact", "hazard", place.id, name=place.name, lat=place.lat,
@@ -137,16 +138,13 @@ class ResponseModel(mesa.Model):
 
     def _damage_roads(self, hz) -> None:
         roads, rng = self.world.roads, self.streams["roads"]
-        mid_lat = np.array([(roads.nodes[u].lat + roads.nodes[v].lat) / 2 for u, v in zip(roads.u, roads.v)])
-        mid_lon = np.array([(roads.nodes[u].lon + roads.nodes[v].lon) / 2 for u, v in zip(roads.u, roads.v)])
-        ii = earthquake.intensity(hz.magnitude, hz.epicentre, hz.strike_deg, mid_lat, mid_lon)
-        closed, slowed = [], 0
-        for e in np.flatnonzero(ii >= self.spec.min_intensity):
-            mountain = roads.nodes[roads.u[e]].mountain or roads.nodes[roads.v[e]].mountain
-            factor = earthquake.road_factor(float(ii[e]), mountain, rng)
-            roads.damage(int(e), factor)
-            if np.isinf(factor):
-                closed.append([roads.nodes[roads.u[e]].id, roads.nodes[roads.v[e]].id])
-            else:
-                slowed += 1
-        self.recorder.record(self.env.now, "road_damage", "hazard", "", closed=closed, slowed=slowed)
+        mid_lat = (roads.lat[roads.u] + roads.lat[roads.v]) / 2
+        mid_lon = (roads.lon[roads.u] + roads.lon[roads.v]) / 2
+        ii = earthquake.intensity(hz.magnitude, hz.epicentre, hz.strike_deg, mid_lat, mid_lon, self.spec.min_intensity)
+        hit = np.flatnonzero(ii >= self.spec.min_intensity)
+        factors = earthquake.road_factors(ii[hit], roads.mountain[hit], rng)
+        roads.damage(hit, factors)
+        roads.warm([t.node for t in self.teams] + [d.node for d in self.depots])
+        closed = [[roads.nodes[roads.u[e]].id, roads.nodes[roads.v[e]].id] for e in hit[np.isinf(factors)]]
+        self.recorder.record(self.env.now, "road_damage", "hazard", "", closed=closed,
+                             slowed=int(np.isfinite(factors).sum()))

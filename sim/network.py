@@ -33,11 +33,14 @@ class RoadNetwork:
         """`edges` are (u, v, km, minutes) with node indices."""
         self.nodes = nodes
         self.index = {n.id: i for i, n in enumerate(nodes)}
+        self.lat = np.array([n.lat for n in nodes])
+        self.lon = np.array([n.lon for n in nodes])
         self.u = np.array([e[0] for e in edges], dtype=np.int64)
         self.v = np.array([e[1] for e in edges], dtype=np.int64)
         self.km = np.array([e[2] for e in edges], dtype=float)
         self.base_min = np.array([e[3] for e in edges], dtype=float)
         self.factor = np.ones(len(edges))
+        self.mountain = np.array([nodes[a].mountain or nodes[b].mountain for a, b, _, _ in edges], dtype=bool)
         self._cache: dict[int, np.ndarray] = {}
         self._matrix = None
 
@@ -76,14 +79,21 @@ class RoadNetwork:
 
     def nearest(self, lat: float, lon: float) -> int:
         """Index of the node closest to a point (sites and depots snap to the graph here)."""
-        d = haversine_km(lat, lon, np.array([n.lat for n in self.nodes]), np.array([n.lon for n in self.nodes]))
+        d = haversine_km(lat, lon, self.lat, self.lon)
         return int(np.argmin(d))
 
-    def damage(self, edge: int, factor: float) -> None:
-        """Multiply an edge's travel time (inf closes it) and drop the cached distances."""
-        self.factor[edge] = factor
+    def damage(self, edges: np.ndarray, factors: np.ndarray) -> None:
+        """Set edges' travel-time factors (inf closes a road) and drop the cached distances."""
+        self.factor[edges] = factors
         self._cache.clear()
         self._matrix = None
+
+    def warm(self, sources: list[int]) -> None:
+        """Compute distances from many sources in one Dijkstra call (stations and depots, after damage)."""
+        todo = sorted({s for s in sources if s not in self._cache})
+        if todo:
+            rows = dijkstra(self._csr(), directed=False, indices=todo)
+            self._cache.update(zip(todo, rows))
 
     def edge_minutes(self) -> np.ndarray:
         return self.base_min * self.factor

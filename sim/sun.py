@@ -30,15 +30,11 @@ def civil_twilight_utc(day: datetime, lat: float, lon: float) -> tuple[datetime,
     return midnight + timedelta(minutes=noon - 4 * h), midnight + timedelta(minutes=noon + 4 * h)
 
 
-def next_daylight(when: datetime, lat: float, lon: float) -> datetime:
-    """`when` itself if it is between civil dawn and dusk there, else the next civil dawn."""
-    for offset in (-1, 0, 1, 2):
-        tw = civil_twilight_utc(when + timedelta(days=offset), lat, lon)
-        if tw is None:
-            continue
-        dawn, dusk = tw
-        if dawn <= when <= dusk:
-            return when
-        if when < dawn:
-            return dawn
-    return when
+def daylight_windows(start: datetime, hours: float, lat: float, lon: float) -> list[tuple[float, float]]:
+    """(dawn, dusk) pairs in minutes since `start`, covering the run (one evaluation per day, not per question)."""
+    out = []
+    for offset in range(-1, int(hours // 24) + 3):
+        tw = civil_twilight_utc(start + timedelta(days=offset), lat, lon)
+        if tw is not None:
+            out.append(tuple((t - start).total_seconds() / 60 for t in tw))
+    return sorted(out)

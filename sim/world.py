@@ -5,7 +5,7 @@ county's census figures or add a town below county level.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -25,9 +25,18 @@ class World:
     airports: list[Airport]
     airport_lat: np.ndarray
     airport_lon: np.ndarray
+    _airport_km: dict[tuple[float, float], tuple[np.ndarray, float]] = field(default_factory=dict)
 
     def node_of(self, place_id: str) -> int:
         return self.roads.index[place_id]
+
+    def km_to_airports(self, lat: float, lon: float) -> tuple[np.ndarray, float]:
+        """Great-circle km from a point to every airport, and to the nearest one (cached by point)."""
+        key = (lat, lon)
+        if key not in self._airport_km:
+            km = haversine_km(lat, lon, self.airport_lat, self.airport_lon)
+            self._airport_km[key] = (km, float(km.min()) if len(km) else 0.0)
+        return self._airport_km[key]
 
 
 def build_world(s: Scenario, cat: Catalogue) -> World:
@@ -38,10 +47,7 @@ def build_world(s: Scenario, cat: Catalogue) -> World:
     county_of: dict[str, str] = {}
     elevation: dict[str, float] = {}
     for i, site in enumerate(s.sites):
-        try:
-            known = geo.find(site.name)
-        except KeyError:
-            known = None
+        known = geo.lookup(site.name)
         if known is not None and known.level == "county":
             counties[known.id] = replace(known, population=site.population, population_source="scenario")
             sid = known.id

@@ -39,21 +39,27 @@ def occupancy(hour: float) -> float:
 
 
 def intensity(magnitude: float, epicentre: tuple[float, float], strike_deg: float | None,
-              lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Seismic intensity (continuous, China scale) at each point."""
+              lat: np.ndarray, lon: np.ndarray, floor: float = 0.0) -> np.ndarray:
+    """Seismic intensity (continuous, China scale) at each point.
+
+    The long-axis value bounds the intensity from above; points whose bound is under `floor` get
+    that bound instead of the exact elliptical value, which saves the bisection where nobody cares.
+    """
     lat, lon = np.asarray(lat, float), np.asarray(lon, float)
     r = haversine_km(epicentre[0], epicentre[1], lat, lon)
     if strike_deg is None:
         return 0.5 * (_long_axis(magnitude, r) + _short_axis(magnitude, r))
-    az = np.radians([bearing_deg(epicentre[0], epicentre[1], a, b) for a, b in zip(lat.ravel(), lon.ravel())])
-    theta = az.reshape(r.shape) - np.radians(strike_deg)
-    x, y = r * np.cos(theta), r * np.sin(theta)
-    lo, hi = np.zeros(r.shape), np.full(r.shape, float(_long_axis(magnitude, np.zeros(1))[0]))
-    for _ in range(40):  # bisection on I: the point is inside the ellipse of intensity I when f < 1
+    out = _long_axis(magnitude, r)
+    near = out >= floor
+    theta = np.radians(bearing_deg(epicentre[0], epicentre[1], lat[near], lon[near]) - strike_deg)
+    x, y = r[near] * np.cos(theta), r[near] * np.sin(theta)
+    lo, hi = np.zeros(x.shape), np.full(x.shape, float(_long_axis(magnitude, np.zeros(1))[0]))
+    for _ in range(24):  # bisection on I, to 1e-6 of an intensity degree
         mid = 0.5 * (lo + hi)
         inside = (x / _radius(mid, magnitude, 5.253, 4.164, 26)) ** 2 + (y / _radius(mid, magnitude, 2.019, 2.943, 8)) ** 2 <= 1
         lo, hi = np.where(inside, mid, lo), np.where(inside, hi, mid)
-    return lo
+    out[near] = lo
+    return out
 
 
 def _long_axis(m: float, r: np.ndarray) -> np.ndarray:
@@ -91,9 +97,8 @@ def damage(intensity_value: float, population: int, hour: float, rng: np.random.
     return Damage(float(intensity_value), int(killed), int(trapped_all - killed), int(injured), int(homeless))
 
 
-def road_factor(intensity_value: float, mountain: bool, rng: np.random.Generator) -> float:
-    """Travel-time factor of a road segment at this intensity (inf when a landslide closes it)."""
-    p_close = float(np.interp(intensity_value, INTENSITY_POINTS, ROAD_CLOSE_P)) * (1.0 if mountain else 0.3)
-    if rng.random() < p_close:
-        return float("inf")
-    return float(np.interp(intensity_value, INTENSITY_POINTS, ROAD_SLOW))
+def road_factors(intensities: np.ndarray, mountain: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Travel-time factor of each road segment (inf where a landslide closes it); one draw per segment."""
+    p_close = np.interp(intensities, INTENSITY_POINTS, ROAD_CLOSE_P) * np.where(mountain, 1.0, 0.3)
+    closed = rng.random(len(intensities)) < p_close
+    return np.where(closed, np.inf, np.interp(intensities, INTENSITY_POINTS, ROAD_SLOW))

@@ -1,0 +1,75 @@
+"""Benchmark of the simulation core: the Luding 72 h run against a raw SimPy loop, same machine, same run.
+
+Prints SimPy events/s of the model, of a raw timeout loop, their ratio, recorded events/s and the
+real-time factor (simulated seconds per wall second). Fastest of N after a warm-up, as Mesa's
+benchmarks do.   Usage: python bench/bench_core.py [--repeats 5]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import simpy
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sim.model import ResponseModel  # noqa: E402
+from sim.schema import load_scenario  # noqa: E402
+
+SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "luding-2022.yaml"
+
+
+def raw_simpy(processes: int = 100, events: int = 200_000) -> float:
+    """Events/s of bare SimPy: `processes` loops of timeouts."""
+    env = simpy.Environment()
+
+    def ticker(env):
+        while True:
+            yield env.timeout(1)
+
+    for _ in range(processes):
+        env.process(ticker(env))
+    t0 = time.perf_counter()
+    for _ in range(events):
+        env.step()
+    return events / (time.perf_counter() - t0)
+
+
+def model_run(seed: int) -> tuple[int, int, float, float]:
+    """(SimPy events, recorded events, build+run wall s, run-only wall s) of one 72 h run."""
+    loaded = load_scenario(SCENARIO)
+    t0 = time.perf_counter()
+    model = ResponseModel(loaded, seed)
+    t1 = time.perf_counter()
+    until, steps, env = loaded.scenario.hours * 60, 0, model.env
+    while env.peek() < until:
+        env.step()
+        steps += 1
+    model.run()
+    t2 = time.perf_counter()
+    return steps, len(model.recorder.events), t2 - t0, t2 - t1
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=5)
+    args = ap.parse_args()
+    model_run(0)                                           # warm-up: geography, imports
+    runs = [model_run(seed) for seed in range(args.repeats)]
+    steps, recorded, total, run_only = min(runs, key=lambda r: r[3])
+    raw = max(raw_simpy() for _ in range(3))
+    model_rate = steps / run_only
+    hours = load_scenario(SCENARIO).scenario.hours
+    print(f"scenario            luding-2022, {hours:g} h simulated, fastest of {args.repeats}")
+    print(f"model SimPy events  {steps:,} in {run_only * 1000:.1f} ms run ({total * 1000:.1f} ms with build)")
+    print(f"model events/s      {model_rate:,.0f}")
+    print(f"raw SimPy events/s  {raw:,.0f}  (100 timeout processes)")
+    print(f"ratio model/raw     {model_rate / raw:.2f}")
+    print(f"recorded events/s   {recorded / run_only:,.0f}  ({recorded} events)")
+    print(f"real-time factor    {hours * 3600 / total:,.0f}x  (simulated s per wall s, build included)")
+
+
+if __name__ == "__main__":
+    main()
