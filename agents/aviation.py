@@ -171,8 +171,9 @@ class AviationAsset(mesa.Agent):
             return False
         self.status = "flying"
         for leg in legs:
-            self._record("fly", place, km=leg.km, fuel_km=self.fuel_km, to=[leg.to_lat, leg.to_lon])
-            yield self.model.env.timeout(leg.km / self.kmh * 60)
+            minutes = leg.km / self.kmh * 60
+            self._record("fly", place, km=leg.km, minutes=minutes, fuel_km=self.fuel_km, to=[leg.to_lat, leg.to_lon])
+            yield self.model.env.timeout(minutes)
             self.fuel_km -= leg.km
             self.flown_km += leg.km
             self.lat, self.lon = leg.to_lat, leg.to_lon

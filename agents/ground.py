@@ -46,7 +46,7 @@ class FireRescueUnit(mesa.Agent):
             group.teams_assigned -= 1
             return
         self.status = "driving"
-        self._record("depart", group.place.id, minutes=minutes)
+        self._record("depart", group.place.id, minutes=minutes, to=[group.place.lat, group.place.lon])
         yield env.timeout(minutes)
         self.node = group.node
         self.status = "working"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import difflib
+import importlib.util
 import math
 from dataclasses import dataclass
 from functools import cache
-import importlib.util
 from pathlib import Path
 from typing import Literal
 
@@ -196,6 +196,11 @@ class Gazetteer:
             close = difflib.get_close_matches(icao.upper(), list(self.airports), n=3, cutoff=0.6)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise KeyError(f"unknown ICAO code '{icao}'{hint}") from None
+
+    def nearest_airport(self, place_name: str) -> Airport:
+        """The airport closest to a named place (aircraft based 'at a city')."""
+        p = self.find(place_name)
+        return min(self.airports.values(), key=lambda a: gc_km(a.lat, a.lon, p.lat, p.lon))
 
     def counties_in(self, provinces: list[str]) -> list[Place]:
         """Counties of the named provinces, in adcode order."""

@@ -78,10 +78,7 @@ class ResponseModel(mesa.Model):
     def _aircraft(self) -> list[AviationAsset]:
         geo, out = gazetteer(), []
         for force in self.spec.forces.aviation:
-            if force.base.upper() in geo.airports:
-                base = geo.airport(force.base)
-            else:
-                base = min(geo.airports.values(), key=lambda a, p=geo.find(force.base): (a.lat - p.lat) ** 2 + (a.lon - p.lon) ** 2)
+            base = geo.airport(force.base) if force.base.upper() in geo.airports else geo.nearest_airport(force.base)
             for k in range(force.count):
                 name = f"{force.type}-{base.icao}-{k + 1}"
                 out.append(AviationAsset(self, name, force.type, self.catalogue.aircraft[force.type], base))
@@ -93,7 +90,8 @@ class ResponseModel(mesa.Model):
             station = geo.find(force.station)
             for k in range(force.count):
                 name = f"{force.type}-{station.name}-{k + 1}"
-                out.append(FireRescueUnit(self, name, force.type, self.catalogue.ground_units[force.type], self.node_at(station)))
+                spec = self.catalogue.ground_units[force.type]
+                out.append(FireRescueUnit(self, name, force.type, spec, self.node_at(station)))
         return out
 
     def _depots(self) -> list[SupplyDepot]:
@@ -128,7 +126,7 @@ class ResponseModel(mesa.Model):
             if value < self.spec.min_intensity or place.population == 0:
                 continue
             hit = earthquake.damage(float(value), place.population, hour, rng)
-            needs = {k: float(math.ceil(hit.homeless * it.per_person_day)) for k, it in items.items()} if hit.homeless else {}
+            needs = {k: float(math.ceil(hit.homeless * it.per_person_day)) for k, it in items.items() if hit.homeless}
             group = AffectedGroup(self, place, hit, self.node_at(place), needs, w.elevation.get(place.id))
             self.groups.append(group)
             self.recorder.record(self.env.now, "impact", "hazard", place.id, name=place.name, lat=place.lat,

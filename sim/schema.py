@@ -5,11 +5,21 @@ stops here with `file:line: field: message`, never later as a traceback in the m
 """
 from __future__ import annotations
 
+import difflib
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, PositiveInt, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    PositiveInt,
+    model_validator,
+)
 
 from sim.catalogue import load_catalogue
 from sim.geo import gazetteer
@@ -34,6 +44,11 @@ class Earthquake(Strict):
     depth_km: float = Field(gt=0, le=70, description="the attenuation relation is for shallow crustal events")
     strike_deg: float | None = Field(None, ge=0, lt=360, description="long axis of the isoseismals")
     at_min: NonNegativeFloat = 0.0
+
+
+class Scope(Strict):
+    """Sites for reach questions besides the hazard's: named sets of disaster-prone counties."""
+    disaster_prone: list[Literal["earthquake", "flood", "forest_fire"]] = []
 
 
 class Site(Strict):
@@ -118,7 +133,8 @@ class Scenario(Strict):
     duration_h: PositiveFloat | None = None
     end: AwareDatetime | None = None
     region: Region
-    hazards: list[Earthquake] = Field(min_length=1)
+    hazards: list[Earthquake] = []
+    scope: Scope | None = None
     sites: list[Site] = []
     forces: Forces = Forces()
     plan: str | None = None
@@ -128,6 +144,8 @@ class Scenario(Strict):
     def _end_after_start(self) -> Scenario:
         if self.end is not None and self.end <= self.start:
             raise ValueError(f"end {self.end.isoformat()} is not after start {self.start.isoformat()}")
+        if not self.hazards and self.scope is None:
+            raise ValueError("give at least one hazard, or a scope of disaster-prone sites")
         if self.end is None and self.duration_h is None:
             raise ValueError("give duration_h or end")
         return self
@@ -227,7 +245,6 @@ def _outside_region(s: Scenario) -> list[tuple[Loc, str]]:
 
 
 def _unknown(what: str, name: str, known: dict) -> str:
-    import difflib
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.4)
     hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
     return f"unknown {what} '{name}'{hint}"

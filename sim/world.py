@@ -84,7 +84,8 @@ def _force_places(s: Scenario) -> list[str]:
 
 def _road_graph(places: list[Place], cat: Catalogue) -> RoadNetwork:
     rs = cat.road_settings
-    nodes = [Node(p.id, p.lat, p.lon, any(p.city.startswith(m) or p.province.startswith(m) for m in rs.mountain_prefixes))
+    mountain = tuple(rs.mountain_prefixes)
+    nodes = [Node(p.id, p.lat, p.lon, p.city.startswith(mountain) or p.province.startswith(mountain))
              for p in places if p.level in ("county", "site", "city")]
     return RoadNetwork.approximate(nodes, rs)
 

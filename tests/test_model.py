@@ -60,8 +60,8 @@ def test_first_arrival_is_report_decision_alert_and_flight_to_the_second(write):
 
 def test_same_seed_same_bytes_in_fresh_processes_other_seed_differs(tmp_path):
     def run(seed: int, out: str) -> bytes:
-        subprocess.run([sys.executable, "run_sim.py", "run", str(LUDING), "--seed", str(seed), "--out", str(tmp_path / out)],
-                       cwd=ROOT, check=True, capture_output=True)
+        cmd = [sys.executable, "run_sim.py", "run", str(LUDING), "--seed", str(seed), "--out", str(tmp_path / out)]
+        subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
         return (tmp_path / out / "events.jsonl").read_bytes()
     first, second, other = run(11, "a"), run(11, "b"), run(12, "c")
     assert first == second
@@ -118,8 +118,9 @@ def test_day_only_helicopter_waits_for_dawn_at_night():
 
 def test_adding_a_helicopter_does_not_change_the_earthquake(write):
     base = load_scenario(LUDING)
-    more = base.model_copy(update={"scenario": base.scenario.model_copy(update={"forces": base.scenario.forces.model_copy(
-        update={"aviation": [*base.scenario.forces.aviation, base.scenario.forces.aviation[0]]})})})
+    forces = base.scenario.forces
+    more_forces = forces.model_copy(update={"aviation": [*forces.aviation, forces.aviation[0]]})
+    more = base.model_copy(update={"scenario": base.scenario.model_copy(update={"forces": more_forces})})
     a, _ = run_scenario(base, seed=5)
     b, _ = run_scenario(more, seed=5)
     impacts = lambda m: [e for e in m.recorder.events if e.kind in ("impact", "road_damage")]  # noqa: E731

@@ -56,7 +56,8 @@ def intensity(magnitude: float, epicentre: tuple[float, float], strike_deg: floa
     lo, hi = np.zeros(x.shape), np.full(x.shape, float(_long_axis(magnitude, np.zeros(1))[0]))
     for _ in range(24):  # bisection on I, to 1e-6 of an intensity degree
         mid = 0.5 * (lo + hi)
-        inside = (x / _radius(mid, magnitude, 5.253, 4.164, 26)) ** 2 + (y / _radius(mid, magnitude, 2.019, 2.943, 8)) ** 2 <= 1
+        ra, rb = _radius(mid, magnitude, 5.253, 4.164, 26), _radius(mid, magnitude, 2.019, 2.943, 8)
+        inside = (x / ra) ** 2 + (y / rb) ** 2 <= 1
         lo, hi = np.where(inside, mid, lo), np.where(inside, hi, mid)
     out[near] = lo
     return out
