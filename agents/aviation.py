@@ -68,6 +68,7 @@ class AviationAsset(mesa.Agent):
         self.status = "idle"
         self.missions = simpy.Store(model.env)
         self.flown_km = 0.0
+        self.grounded_until = 0.0     # weather closes the base until this minute
         self._daylight = daylight_windows(model.spec.start, model.spec.hours, base.lat, base.lon)
         model.env.process(self.run())
 
@@ -92,13 +93,14 @@ class AviationAsset(mesa.Agent):
             sum(self.spec.refuel_min for leg in legs if leg.refuel_at)
 
     def ready_delay(self, now: float) -> float:
-        """Alert-to-airborne from now, waiting for civil dawn at base if the type is day-only."""
-        wait = self._wait_for_daylight(now)
+        """Alert-to-airborne from now: after weather reopens the base, and at civil dawn if day-only."""
+        weather = max(0.0, self.grounded_until - now)
+        wait = self._wait_for_daylight(now + weather)
         if wait == 0:
-            return self.spec.alert_min.day
+            return weather + self.spec.alert_min.day
         if self.spec.night:
-            return self.spec.alert_min.night
-        return wait + self.spec.alert_min.day
+            return weather + self.spec.alert_min.night
+        return weather + wait + self.spec.alert_min.day
 
     def _wait_for_daylight(self, now: float) -> float:
         """Minutes from `now` to civil dawn at base (0 by day), from windows computed once per base."""

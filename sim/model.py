@@ -1,8 +1,9 @@
 """ResponseModel: the Mesa model that owns the SimPy clock, the world, the agents and the recorder.
 
 One clock: `env.now` is minutes since the scenario start. Every random draw comes from a named
-substream (`streams["hazard"]`, `["roads"]`, `["comms"]`, `["rescue"]`), each seeded from the run's
-seed and the stream's name, so adding a helicopter never changes the earthquake.
+substream (`streams["hazard"]`, `["roads"]`, `["comms"]`, `["rescue"]`, `["varies"]`; weather per base
+and serviceability per aircraft), each seeded from the run's seed and the stream's name, so adding a
+helicopter never changes the earthquake, the weather or another aircraft's serviceability.
 """
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ from sim.events import Recorder
 from sim.geo import Place, gazetteer
 from sim.hazards import earthquake
 from sim.schema import LoadedScenario
+from sim.variation import closed_bases, vary_hazards
 from sim.world import build_world
 
-STREAMS = ("hazard", "roads", "comms", "rescue")
+STREAMS = ("hazard", "roads", "comms", "rescue", "varies")
 
 
 def substream(seed: int, name: str) -> np.random.Generator:
@@ -41,9 +43,10 @@ class ResponseModel(mesa.Model):
     def __init__(self, loaded: LoadedScenario, seed: int = 0) -> None:
         super().__init__(rng=seed)
         self.loaded, self.seed = loaded, seed
-        self.spec, self.plan = loaded.scenario, loaded.plan
+        self.plan = loaded.plan
         self.catalogue = load_catalogue()
         self.streams = {name: substream(seed, name) for name in STREAMS}
+        self.spec = self._varied(loaded.effective())
         self.env = simpy.Environment()
         self.recorder = Recorder()
         self.world = build_world(self.spec, self.catalogue)
@@ -58,6 +61,12 @@ class ResponseModel(mesa.Model):
         self.max_team_rate = max((t.spec.rescue_per_hour for t in self.teams), default=0.0)
         for hz in self.spec.hazards:
             self.env.process(self._earthquake(hz))
+
+    def _varied(self, spec):
+        """This run's draw of what the scenario's `varies:` block lets vary."""
+        if spec.varies is None:
+            return spec
+        return spec.model_copy(update={"hazards": vary_hazards(spec.hazards, spec.varies, self.streams["varies"])})
 
     def clock(self, minutes: float) -> datetime:
         return self.spec.start + timedelta(minutes=minutes)
@@ -77,11 +86,23 @@ class ResponseModel(mesa.Model):
 
     def _aircraft(self) -> list[AviationAsset]:
         geo, out = gazetteer(), []
-        for force in self.spec.forces.aviation:
-            base = geo.airport(force.base) if force.base.upper() in geo.airports else geo.nearest_airport(force.base)
+        bases = [geo.airport(f.base) if f.base.upper() in geo.airports else geo.nearest_airport(f.base)
+                 for f in self.spec.forces.aviation]
+        varies = self.spec.varies
+        closed = closed_bases([b.icao for b in bases], varies.weather if varies else None,
+                              lambda icao: substream(self.seed, f"weather:{icao}"))
+        for force, base in zip(self.spec.forces.aviation, bases):
             for k in range(force.count):
                 name = f"{force.type}-{base.icao}-{k + 1}"
                 out.append(AviationAsset(self, name, force.type, self.catalogue.aircraft[force.type], base))
+        rate = varies.unserviceable if varies else 0.0
+        for a in out:
+            a.grounded_until = closed.get(a.base.icao, 0.0)
+            if rate and substream(self.seed, f"fleet:{a.name}").random() < rate:
+                a.status = "unserviceable"
+                self.recorder.record(0.0, "unserviceable", a.name, a.base.icao)
+        for icao, minutes in closed.items():
+            self.recorder.record(0.0, "base_closed", "weather", icao, until_min=minutes)
         return out
 
     def _teams(self) -> list[FireRescueUnit]:

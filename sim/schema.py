@@ -23,6 +23,7 @@ from pydantic import (
 
 from sim.catalogue import load_catalogue
 from sim.geo import gazetteer
+from sim.variation import Varies
 from sim.yamlio import Loc, ScenarioError, YamlDoc
 
 DepotLevel = Literal["central", "provincial", "municipal", "county", "township"]
@@ -122,6 +123,7 @@ class Dispatch(Strict):
 class Plan(Strict):
     plan: str
     objectives: list[Objective] = []
+    prepositioned: Forces = Forces()
     command: CommandSettings = CommandSettings()
     dispatch: Dispatch = Dispatch()
 
@@ -138,6 +140,7 @@ class Scenario(Strict):
     sites: list[Site] = []
     forces: Forces = Forces()
     plan: str | None = None
+    varies: Varies | None = None
     min_intensity: float = Field(6.0, ge=4, le=10, description="places below this are not affected")
 
     @model_validator(mode="after")
@@ -166,6 +169,16 @@ class LoadedScenario(Strict):
     def clock(self, minutes: float) -> datetime:
         return self.scenario.start + timedelta(minutes=minutes)
 
+    def effective(self) -> Scenario:
+        """The scenario with the plan's pre-positioned forces added to its own."""
+        pre = self.plan.prepositioned
+        if not (pre.aviation or pre.fire_rescue or pre.depots):
+            return self.scenario
+        f = self.scenario.forces
+        forces = Forces(aviation=[*f.aviation, *pre.aviation], fire_rescue=[*f.fire_rescue, *pre.fire_rescue],
+                        depots=[*f.depots, *pre.depots])
+        return self.scenario.model_copy(update={"forces": forces})
+
 
 def load_scenario(path: str | Path) -> LoadedScenario:
     """Parse, validate and cross-check a scenario (and its plan); ScenarioError lists every problem."""
@@ -175,54 +188,79 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     problems = [doc.problem(loc, msg) for loc, msg in check_references(scenario)]
     plan = Plan(plan="default")
     if scenario.plan:
-        try:
-            plan = YamlDoc(path.parent / scenario.plan).validate(Plan)
-        except ScenarioError as exc:
-            if not (path.parent / scenario.plan).exists():
-                problems.append(doc.problem(("plan",), f"plan file {path.parent / scenario.plan} not found"))
-            else:
+        plan_path = path.parent / scenario.plan
+        if not plan_path.exists():
+            problems.append(doc.problem(("plan",), f"plan file {plan_path} not found"))
+        else:
+            try:
+                plan = load_plan(plan_path)
+            except ScenarioError as exc:
                 problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems)
     return LoadedScenario(path=str(path), scenario=scenario, plan=plan)
 
 
+def load_plan(path: str | Path) -> Plan:
+    """A checked plan file (objectives, command settings, pre-positioned forces)."""
+    doc = YamlDoc(Path(path))
+    plan = doc.validate(Plan)
+    problems = [doc.problem(loc, msg) for loc, msg in check_forces(plan.prepositioned, ("prepositioned",))]
+    if problems:
+        raise ScenarioError(problems)
+    return plan
+
+
+def with_plan(loaded: LoadedScenario, plan_path: str | Path) -> LoadedScenario:
+    """The same scenario under another plan (for `compare`)."""
+    return loaded.model_copy(update={"plan": load_plan(plan_path)})
+
+
 def check_references(s: Scenario) -> list[tuple[Loc, str]]:
     """Names that must exist in the geography and the catalogue, and places inside the region."""
-    geo, cat = gazetteer(), load_catalogue()
+    geo = gazetteer()
     out: list[tuple[Loc, str]] = []
-
-    def place(loc: Loc, name: str) -> None:
-        try:
-            geo.find(name)
-        except KeyError as exc:
-            out.append((loc, exc.args[0]))
-
     for i, name in enumerate(s.region.provinces):
         try:
             if geo.find(name).level != "province":
                 out.append((("region", "provinces", i), f"'{name}' is not a province"))
         except KeyError as exc:
             out.append((("region", "provinces", i), exc.args[0]))
-    for i, a in enumerate(s.forces.aviation):
-        if a.type not in cat.aircraft:
-            out.append((("forces", "aviation", i, "type"), _unknown("aircraft type", a.type, cat.aircraft)))
-        if a.base.upper() not in geo.airports:
-            place(("forces", "aviation", i, "base"), a.base)
-    for i, g in enumerate(s.forces.fire_rescue):
-        if g.type not in cat.ground_units:
-            out.append((("forces", "fire_rescue", i, "type"), _unknown("ground unit type", g.type, cat.ground_units)))
-        place(("forces", "fire_rescue", i, "station"), g.station)
-    for i, d in enumerate(s.forces.depots):
-        place(("forces", "depots", i, "place"), d.place)
-        for item in d.stock:
-            if item not in cat.relief_items:
-                out.append((("forces", "depots", i, "stock", item), _unknown("relief item", item, cat.relief_items)))
+    out.extend(check_forces(s.forces, ("forces",)))
     for i, site in enumerate(s.sites):
         if site.county:
-            place(("sites", i, "county"), site.county)
+            out.extend(_place(("sites", i, "county"), site.county))
     out.extend(_outside_region(s))
     return out
+
+
+def check_forces(forces: Forces, at: Loc) -> list[tuple[Loc, str]]:
+    """Aircraft and unit types in the catalogue, bases, stations and depots in the gazetteer."""
+    geo, cat = gazetteer(), load_catalogue()
+    out: list[tuple[Loc, str]] = []
+    for i, a in enumerate(forces.aviation):
+        if a.type not in cat.aircraft:
+            out.append(((*at, "aviation", i, "type"), _unknown("aircraft type", a.type, cat.aircraft)))
+        if a.base.upper() not in geo.airports:
+            out.extend(_place((*at, "aviation", i, "base"), a.base))
+    for i, g in enumerate(forces.fire_rescue):
+        if g.type not in cat.ground_units:
+            out.append(((*at, "fire_rescue", i, "type"), _unknown("ground unit type", g.type, cat.ground_units)))
+        out.extend(_place((*at, "fire_rescue", i, "station"), g.station))
+    for i, d in enumerate(forces.depots):
+        out.extend(_place((*at, "depots", i, "place"), d.place))
+        for item in d.stock:
+            if item not in cat.relief_items:
+                out.append(((*at, "depots", i, "stock", item), _unknown("relief item", item, cat.relief_items)))
+    return out
+
+
+def _place(loc: Loc, name: str) -> list[tuple[Loc, str]]:
+    try:
+        gazetteer().find(name)
+    except KeyError as exc:
+        return [(loc, exc.args[0])]
+    return []
 
 
 def _outside_region(s: Scenario) -> list[tuple[Loc, str]]:

@@ -1,0 +1,89 @@
+"""Sub-commands `stress` (one plan, many seeds) and `compare` (two plans, same seeds)."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from rich.console import Console
+from rich.table import Table
+
+from sim.montecarlo import compare, stress
+from sim.schema import load_scenario
+
+console = Console()
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("stress", help="seeded Monte Carlo of one plan: objectives met, KPI spread, sites missed")
+    s.add_argument("scenario")
+    _common(s)
+    s.set_defaults(func=cmd_stress)
+    c = sub.add_parser("compare", help="two plans on the same seeds (common random numbers)")
+    c.add_argument("scenario")
+    c.add_argument("--plan", action="append", required=True, help="plan file; give exactly two")
+    _common(c)
+    c.set_defaults(func=cmd_compare)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
+    p.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler, tcp://host:8786")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def cmd_stress(args: argparse.Namespace) -> int:
+    report = stress(load_scenario(args.scenario), args.runs, args.seed, args.workers, args.scheduler)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    t = Table(title=f"{report['scenario']} · plan {report['plan']} · {report['runs']} runs from seed {report['seed']}")
+    for col in ("objective", "target", "runs meeting it", "mean [95 % CI]", "p50", "p90"):
+        t.add_column(col)
+    for o in report["objectives"]:
+        t.add_row(o["id"], f"{o['kpi']} {o['target']}", _pct(o["share_met"]), _mean_ci(o), _num(o["p50"]),
+                  _num(o["p90"]))
+    console.print(t)
+    if report["most_missed"]:
+        console.print("sites most often missed by the 2 h target: " + ", ".join(
+            f"{m['name']} ({m['share_missed']:.0%})" for m in report["most_missed"]))
+    if report["failed"]:
+        console.print(f"[red]{report['failed']} runs failed[/red]")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    if len(args.plan) != 2:
+        console.print("[red]compare needs exactly two --plan files[/red]")
+        return 2
+    report = compare(load_scenario(args.scenario), args.plan, args.runs, args.seed, args.workers, args.scheduler)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    a, b = report["plans"]
+    console.print(f"A = {a}\nB = {b}\n{report['scenario']}, {report['runs']} paired runs from seed {report['seed']}")
+    t = Table()
+    for col in ("objective", "target", "A mean (runs met)", "B mean (runs met)", "B - A [95 % CI]", "verdict"):
+        t.add_column(col)
+    for o in report["objectives"]:
+        d = o["b_minus_a"]
+        diff = "n/a" if d["diff"] is None else f"{d['diff']:+.3f} [{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]"
+        t.add_row(o["id"], f"{o['kpi']} {o['target']}", f"{_num(o['A']['mean'])} ({_pct(o['A_share_met'])})",
+                  f"{_num(o['B']['mean'])} ({_pct(o['B_share_met'])})", diff, o["verdict"])
+    console.print(t)
+    return 0
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.0%}"
+
+
+def _num(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3g}"
+
+
+def _mean_ci(o: dict) -> str:
+    if o["mean"] is None:
+        return "n/a"
+    return f"{o['mean']:.3g} [{o['ci95'][0]:.3g}, {o['ci95'][1]:.3g}]"

@@ -1,0 +1,184 @@
+"""The one runner behind stress, compare and sweep: tasks in, one KPI row per task out.
+
+Tasks carry a scenario path, an optional plan, overrides and a seed, never a model (a SimPy
+environment cannot be pickled). They run on a local Dask cluster of processes by default, or on an
+existing cluster given by address: the same code path. With an output folder, rows stream to a
+Parquet dataset one chunk per file, written atomically; a re-run skips the task ids already there,
+so a killed sweep resumes and every task is recorded exactly once.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from sim.overrides import apply_overrides
+from sim.schema import LoadedScenario, load_scenario, with_plan
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    scenario: str
+    seed: int
+    plan: str | None = None
+    overrides: tuple[tuple[str, Any], ...] = field(default=())
+
+
+@lru_cache(maxsize=32)
+def _loaded(scenario: str, plan: str | None, overrides: tuple[tuple[str, Any], ...]) -> LoadedScenario:
+    loaded = load_scenario(scenario)
+    if plan:
+        loaded = with_plan(loaded, plan)
+    return apply_overrides(loaded, dict(overrides)) if overrides else loaded
+
+
+def run_task(task: Task) -> Row:
+    """Run one task; a failure becomes a row with its error, never an exception."""
+    from sim.run import run_scenario
+    t0 = time.perf_counter()
+    row: Row = {"task_id": task.id, "seed": task.seed, "plan_file": task.plan or ""}
+    row.update({f"param.{k}": v for k, v in task.overrides})
+    try:
+        _, summary = run_scenario(_loaded(task.scenario, task.plan, task.overrides), task.seed)
+        row.update(kpi_row(summary))
+        row["error"] = ""
+    except Exception as exc:  # noqa: BLE001 - a sweep must record failures, not die of them
+        row["error"] = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+    row["wall_s"] = time.perf_counter() - t0
+    return row
+
+
+def kpi_row(summary: dict[str, Any]) -> Row:
+    """Scalar KPIs as floats (NaN = never), objectives as pass flags, per-site arrivals as JSON."""
+    row: Row = {"plan": summary["plan"]}
+    for key, value in summary.items():
+        if key in ("plan", "scenario", "seed") or isinstance(value, (dict, list, str)):
+            continue
+        row[key] = math.nan if value is None else float(value)
+    arrivals = summary["aviation.first_arrival_min"]
+    row["missed_2h"] = json.dumps(sorted(k for k, v in arrivals.items() if v is None or v > 120), ensure_ascii=False)
+    row["first_arrival_json"] = json.dumps(arrivals, ensure_ascii=False, sort_keys=True)
+    for o in summary["objectives"]:
+        row[f"objective.{o['id']}"] = bool(o["pass"])
+    return row
+
+
+def run_tasks(tasks: list[Task], workers: int | None = None, scheduler: str | None = None,
+              out: Path | None = None, chunk: int = 50, label: str = "runs") -> list[Row]:
+    """Run tasks on Dask; rows come back sorted by task id (or stream to `out` and only new ones return).
+
+    With `out`, at most `chunk` finished rows are held in memory at a time.
+    """
+    done = finished_ids(out) if out else set()
+    todo = [t for t in tasks if t.id not in done]
+    rows: list[Row] = []
+    if todo:
+        with _client(workers, scheduler) as client, _progress(label) as progress:
+            bar = progress.add_task(label, total=len(tasks), completed=len(tasks) - len(todo))
+            batch: list[Row] = []
+            for row in _stream(client, todo, workers):
+                progress.advance(bar)
+                batch.append(row)
+                if len(batch) >= chunk:
+                    _keep(batch, out, rows)
+                    batch = []
+            if batch:
+                _keep(batch, out, rows)
+    return sorted(rows, key=lambda r: r["task_id"])
+
+
+def _keep(batch: list[Row], out: Path | None, rows: list[Row]) -> None:
+    """Write a finished chunk to the dataset, or keep it in memory when there is no output folder."""
+    if out:
+        write_chunk(out, batch)
+    else:
+        rows.extend(batch)
+
+
+def _stream(client, tasks: list[Task], workers: int | None) -> Iterator[Row]:
+    """Results as they finish, with a bounded number of tasks in flight (memory stays flat)."""
+    from distributed import as_completed
+    in_flight = max(4, 4 * (workers or len(client.scheduler_info()["workers"]) or 1))
+    pending = iter(tasks)
+    first = [t for _, t in zip(range(in_flight), pending)]
+    futures = as_completed(client.map(run_task, first, pure=False))
+    for fut in futures:
+        yield fut.result()
+        nxt = next(pending, None)
+        if nxt is not None:
+            futures.add(client.submit(run_task, nxt, pure=False))
+
+
+class _client:
+    """A Dask client on an existing scheduler, or on a LocalCluster of processes we own."""
+
+    def __init__(self, workers: int | None, scheduler: str | None) -> None:
+        self.workers, self.scheduler = workers, scheduler
+        self.cluster = self.client = None
+
+    def __enter__(self):
+        from distributed import Client, LocalCluster
+        if self.scheduler:
+            self.client = Client(self.scheduler)
+        else:
+            self.cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
+                                        processes=True, dashboard_address=None, silence_logs=40)
+            self.client = Client(self.cluster)
+        return self.client
+
+    def __exit__(self, *exc) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+class RateColumn(ProgressColumn):
+    """Runs per second, once there is a rate to show."""
+
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:.1f} runs/s" if task.speed else "… runs/s")
+
+
+def _progress(label: str) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+                    TextColumn("ETA"), TimeRemainingColumn(), console=Console(stderr=True))
+
+
+def write_chunk(out: Path, rows: list[Row]) -> Path:
+    """One Parquet file per finished chunk, written to a temp name and renamed: never half a file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    out.mkdir(parents=True, exist_ok=True)
+    rows = sorted(rows, key=lambda r: r["task_id"])
+    path = out / f"part-{rows[0]['task_id']}-{len(rows)}.parquet"
+    tmp = path.with_suffix(".parquet.tmp")
+    pq.write_table(pa.Table.from_pylist(rows), tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+    return path
+
+
+def finished_ids(out: Path) -> set[str]:
+    """Task ids already recorded in a results folder (temp files of a crashed write are ignored)."""
+    import pyarrow.parquet as pq
+    if not out.exists():
+        return set()
+    ids: set[str] = set()
+    for part in sorted(out.glob("part-*.parquet")):
+        ids.update(pq.read_table(part, columns=["task_id"]).column("task_id").to_pylist())
+    return ids
