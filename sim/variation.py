@@ -68,7 +68,7 @@ class Weather(BaseModel):
 
 class Varies(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    magnitude: Dist | None = None
+    magnitude_sd: float = Field(0.0, ge=0, description="normal spread around each hazard's magnitude")
     epicentre_jitter_km: float = Field(0.0, ge=0)
     second_quake: SecondQuake | None = None
     weather: Weather | None = None
@@ -85,7 +85,7 @@ def vary_hazards(hazards: list, varies: Varies, rng: np.random.Generator) -> lis
     """
     out = []
     for hz in hazards:
-        mag = varies.magnitude.sample(rng) if varies.magnitude else hz.magnitude
+        mag = hz.magnitude + varies.magnitude_sd * rng.standard_normal()
         dist_km = varies.epicentre_jitter_km * math.sqrt(rng.random())
         angle = rng.uniform(0, 2 * math.pi)
         lat = hz.epicentre[0] + dist_km * math.cos(angle) / KM_PER_DEG_LAT

@@ -1,0 +1,74 @@
+"""Sub-commands `sweep` (run or resume a sweep file) and `analyze` (summaries, CIs, plots)."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+HEADLINE = ["aviation.share_within_2h", "relief.share_within_10h", "rescue.deaths"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("sweep", help="run a parameter sweep on Dask; results stream to Parquet; re-run resumes")
+    s.add_argument("sweep")
+    s.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
+    s.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler, tcp://host:8786")
+    s.add_argument("--out", default=None, help="results folder (default runs/sweeps/<name>)")
+    s.add_argument("--chunk", type=int, default=50, help="runs per Parquet file (memory holds at most one chunk)")
+    s.set_defaults(func=cmd_sweep)
+    a = sub.add_parser("analyze", help="KPI per parameter point with 95 %% CIs (DuckDB), plots, Sobol indices")
+    a.add_argument("dir")
+    a.add_argument("--by", action="append", default=None, help="parameter path(s) to group by (default: all)")
+    a.add_argument("--kpi", action="append", default=None, help="KPI(s) to report (default: headline KPIs)")
+    a.set_defaults(func=cmd_analyze)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.sweep import run_sweep
+    out = run_sweep(args.sweep, Path(args.out) if args.out else None, args.workers, args.scheduler, args.chunk)
+    console.print(f"results in {out}/part-*.parquet; next: python run_sim.py analyze {out}")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from sim.analyze import kpi_columns, plot_by, plot_sobol, read_manifest, results, sobol_indices
+    out = Path(args.dir)
+    manifest = read_manifest(out)
+    by = args.by or [p["path"] for p in manifest["parameters"]]
+    available = kpi_columns(out)
+    kpis = [k for k in (args.kpi or HEADLINE) if k in available]
+    rows = results(out, by, kpis)
+    _print(rows, by, kpis)
+    if manifest["design"]["type"] == "sobol":
+        for k in kpis:
+            idx = sobol_indices(out, manifest, k)
+            console.print(f"Sobol indices of {k}: " + ", ".join(
+                f"{n}: S1 {v['S1']:.2f} ST {v['ST']:.2f}" for n, v in idx.items()))
+            console.print(f"wrote {plot_sobol(idx, k, out / f'sobol-{k}.png')}")
+    elif len(by) == 1:
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in by[0])
+        console.print(f"wrote {plot_by(rows, by[0], kpis, out / f'by-{safe}.png')}")
+    return 0
+
+
+def _print(rows: list[dict], by: list[str], kpis: list[str]) -> None:
+    t = Table(title="KPI mean [95 % CI] per parameter point")
+    for b in by:
+        t.add_column(b)
+    for k in kpis:
+        t.add_column(k)
+    t.add_column("runs (failed)")
+    for r in rows[:60]:
+        cells = [str(r[f"param.{b}"]) if not isinstance(r[f"param.{b}"], float) else f"{r[f'param.{b}']:.3g}"
+                 for b in by]
+        for k in kpis:
+            m, ci = r[f"{k}.mean"], r[f"{k}.ci95"]
+            cells.append("n/a" if m is None else f"{m:.3g} [{ci[0]:.3g}, {ci[1]:.3g}]")
+        cells.append(f"{r['runs']} ({r['failed']})")
+        t.add_row(*cells)
+    console.print(t)
+    if len(rows) > 60:
+        console.print(f"… {len(rows) - 60} more points (use --by to group)")
