@@ -49,6 +49,9 @@ class AffectedGroup(mesa.Agent):
         self.delivered = {item: 0.0 for item in needs}
         self.relieved_at: float | None = None if self.homeless else 0.0
         self.known = False        # reported to command yet?
+        self.comms_cut = False    # set by the model when the hazard cut this place off
+        self.contact = model.env.event()   # fires when a unit arrives or communications are repaired
+        self.shipped = {item: 0.0 for item in needs}   # released by depots (in transit or delivered)
         self.trapped_at_onset = hit.trapped
         self.teams_assigned = 0
         self.seats_inbound = 0    # seats on helicopters tasked here and not yet arrived
@@ -78,6 +81,15 @@ class AffectedGroup(mesa.Agent):
     @property
     def awaiting_evacuation(self) -> int:
         return self.injured + self.rescued
+
+    def make_contact(self) -> None:
+        """A team or an aircraft is here (with satellite phones): the site can report."""
+        if not self.contact.triggered:
+            self.contact.succeed()
+
+    def outstanding_unshipped(self) -> dict[str, float]:
+        """Needs no depot has released yet: what a relief request still has to find."""
+        return {k: v - self.shipped[k] for k, v in self.needs.items() if v - self.shipped[k] > 1e-9}
 
     def outstanding(self) -> dict[str, float]:
         """What is still missing of one day's basic needs."""

@@ -57,9 +57,11 @@ def plan_route(lat: float, lon: float, fuel_km: float, full_km: float, to_lat: f
 class AviationAsset(mesa.Agent):
     """One aircraft with its crew, based at an airport."""
 
-    def __init__(self, model, name: str, type_name: str, spec: AircraftType, base: Airport) -> None:
+    def __init__(self, model, name: str, type_name: str, spec: AircraftType, base: Airport, owner,
+                 role: str = "any") -> None:
         super().__init__(model)
         self.name, self.type_name, self.spec, self.base = name, type_name, spec, base
+        self.owner, self.role = owner, role      # the post that tasks it; "any", "rescue" or "airlift"
         settings = model.catalogue.aviation_settings
         self.full_km = spec.range_km * (1 - settings.range_reserve)
         self.kmh = spec.cruise_kmh * settings.block_speed_factor
@@ -74,7 +76,10 @@ class AviationAsset(mesa.Agent):
 
     # -- questions command may ask ------------------------------------------------------------
     def can_serve(self, mission: Mission) -> bool:
-        """Type able to do this mission at this site (hoist/seats, service ceiling)."""
+        """Type and role able to do this mission at this site (hoist/seats, service ceiling, airlift split)."""
+        purpose = getattr(mission, "purpose", mission.kind)
+        if self.role != "any" and (self.role == "airlift") != (purpose == "airlift"):
+            return False
         elevation = mission.group.elevation_m
         if elevation is not None and elevation > self.spec.ceiling_m:
             return False
@@ -120,7 +125,7 @@ class AviationAsset(mesa.Agent):
                 yield from self._airlift(mission)
             yield from self._return()
             mission.done.succeed()
-            self.model.dispatcher.aircraft_free(self)
+            self.model.command.aircraft_free(self)
 
     def _launch(self, mission: Mission):
         self.status = "preparing"
@@ -133,7 +138,8 @@ class AviationAsset(mesa.Agent):
             group.seats_inbound -= self.spec.seats
             return
         group.seats_inbound -= self.spec.seats
-        self._record("arrive", group.place.id, mission="rescue")
+        group.make_contact()
+        self._record("arrive", group.place.id, mission="rescue", purpose=getattr(mission, "purpose", "rescue"))
         self.status = "working"
         yield self.model.env.timeout(self.model.catalogue.aviation_settings.recon_work_min)
         if self.spec.hoist_min_per_person > 0 and self.spec.seats > 0:
@@ -152,6 +158,7 @@ class AviationAsset(mesa.Agent):
         group = mission.group
         if not (yield from self._fly_to(group.place.lat, group.place.lon, group.place.id)):
             return
+        group.make_contact()
         self._record("arrive", group.place.id, mission="airlift")
         yield self.model.env.timeout(LOAD_MIN)
         mission.consignment.arrived(mission.cargo, self.name)

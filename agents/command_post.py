@@ -1,59 +1,103 @@
-"""Command posts: county, municipal and provincial headquarters that learn of sites and act.
+"""Command posts: county, municipal, provincial and national headquarters.
 
-This is the first command seam: the county post of a site hears of it after a report delay (longer
-where the quake cut communications), decides after its decision delay, and hands the needs to the
-dispatcher (aircraft, rescue teams, relief). Higher posts are informed of each report. A later
-issue replaces this with graded response and requests through the hierarchy.
+A post knows only what reports told it. The county post of a site hears of it after a report
+delay, or, where the quake cut communications, only once contact is restored (a team or an
+aircraft arriving with satellite phones, or repair). It reports an estimate of the dead that lags
+and errs, follows it up every few hours, relays it up the hierarchy hop by hop, and asks for what
+the site needs through `sim.command.Command`. The lead post decides the response level on what
+reached it.
 """
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import mesa
 
 from sim.geo import Place
 
+if TYPE_CHECKING:
+    from agents.affected import AffectedGroup
+
 LEVEL_OF = {"county": "county", "city": "municipal", "province": "provincial"}
 
 
 class CommandPost(mesa.Agent):
-    """Headquarters of one admin unit."""
+    """Headquarters of one admin unit (or of the nation, with `place` None)."""
 
-    def __init__(self, model, place: Place) -> None:
+    def __init__(self, model, place: Place | None, parent: CommandPost | None) -> None:
         super().__init__(model)
-        self.place = place
-        self.level = LEVEL_OF[place.level]
-        self.name = f"{self.level}:{place.name}"
+        self.place, self.parent = place, parent
+        self.level = LEVEL_OF[place.level] if place else "national"
+        self.name = f"{self.level}:{place.name}" if place else "national:国务院抗震救灾指挥部"
+        self.estimates: dict[str, int] = {}     # group id -> deaths as last reported to this post
+        self.onscene: set[str] = set()          # groups where this post has set up on-scene command
 
-    def learn_of(self, group) -> None:
-        """Start the report -> decision -> dispatch chain for one affected group."""
-        self.model.env.process(self._handle(group))
+    @property
+    def decision_delay(self) -> float:
+        return self.model.plan.command.decision_delay_min.get(self.level, 0.0)
 
-    def _handle(self, group):
-        env, command = self.model.env, self.model.plan.command
-        delays = command.report_delay_min
-        base = delays.comms_cut if group.intensity >= delays.comms_cut_intensity else delays.normal
+    def ancestors(self) -> list[CommandPost]:
+        """This post and every post above it, nearest first."""
+        out, post = [], self
+        while post is not None:
+            out.append(post)
+            post = post.parent
+        return out
+
+    def controls(self, owner: CommandPost) -> bool:
+        """May this post task what `owner` owns (its own and its subordinates' resources)?"""
+        return self in owner.ancestors()
+
+    # -- a county post's work for one affected site ----------------------------------------------
+    def learn_of(self, group: AffectedGroup) -> None:
+        self.model.env.process(self._site(group))
+
+    def _site(self, group: AffectedGroup):
+        env, plan = self.model.env, self.model.plan
+        delays = plan.command.report_delay_min
+        if group.comms_cut:
+            yield group.contact                      # silent until a team, an aircraft or repair restores it
         jitter = self.model.streams["comms"].uniform(-delays.jitter, delays.jitter) if delays.jitter else 0.0
-        yield env.timeout(base * (1 + jitter))
+        yield env.timeout(delays.normal * (1 + jitter))
         group.known = True
-        self._record("report", group, trapped=group.trapped, injured=group.injured, homeless=group.homeless,
-                     comms_cut=group.intensity >= delays.comms_cut_intensity)
-        for upper in self.model.posts_above(self):
-            upper._record("report", group, relayed_by=self.name)
-        yield env.timeout(command.decision_delay_min.get(self.level, 0.0))
+        first = env.now
+        self.report(group, first)
+        yield env.timeout(self.decision_delay)
         teams = self._teams_needed(group)
-        self._record("decision", group, aircraft=1, teams=teams, relief=bool(group.needs))
-        dispatcher = self.model.dispatcher
-        dispatcher.request_rescue_flight(group)
-        dispatcher.request_teams(group, teams)
-        dispatcher.request_relief(group)
+        self._record("decision", group.place.id, aircraft=1, teams=teams, relief=bool(group.needs))
+        command = self.model.command
+        command.request_flight(group, self, "rescue")
+        command.request_teams(group, self, teams)
+        command.request_relief(group, self)
+        while env.now + plan.response.followup_min < self.model.spec.hours * 60:
+            yield env.timeout(plan.response.followup_min)
+            self.report(group, first)
 
-    def _teams_needed(self, group) -> int:
+    def report(self, group: AffectedGroup, first: float) -> None:
+        """Estimate the dead at this site now, and send the estimate up."""
+        resp, env = self.model.plan.response, self.model.env
+        known = 1 - math.exp(-(env.now - first + resp.followup_min) / (resp.estimate_lag_h * 60))
+        noise = math.exp(self.model.streams["comms"].normal(0.0, resp.estimate_error)) if resp.estimate_error else 1.0
+        deaths = int(round(group.dead * known * noise))
+        self.estimates[group.place.id] = deaths
+        self._record("report", group.place.id, deaths=deaths, trapped=group.trapped, injured=group.injured,
+                     homeless=group.homeless, comms_cut=group.comms_cut)
+        self.model.command.relay(self, group, deaths)
+
+    def receive(self, group: AffectedGroup, deaths: int, sender: CommandPost) -> None:
+        """A relayed report arrives; the lead post reassesses the response level."""
+        self.estimates[group.place.id] = deaths
+        self._record("report", group.place.id, deaths=deaths, relayed_by=sender.name)
+        if self is self.model.command.lead:
+            self.model.command.assess(self)
+
+    def _teams_needed(self, group: AffectedGroup) -> int:
         """Teams to clear the site's trapped in about a day, within the plan's cap per site."""
         if group.trapped == 0:
             return 0
         rate = max(self.model.max_team_rate, 1e-9)
         return min(self.model.plan.command.max_teams_per_site, math.ceil(group.trapped / (rate * 24)))
 
-    def _record(self, kind: str, group, **data) -> None:
-        self.model.recorder.record(self.model.env.now, kind, self.name, group.place.id, **data)
+    def _record(self, kind: str, place: str, **data) -> None:
+        self.model.recorder.record(self.model.env.now, kind, self.name, place, **data)

@@ -19,11 +19,12 @@ SHIFT_MIN = 60.0
 class FireRescueUnit(mesa.Agent):
     """A fire-rescue team or engine at a station node of the road graph."""
 
-    def __init__(self, model, name: str, type_name: str, spec: GroundType, station: int) -> None:
+    def __init__(self, model, name: str, type_name: str, spec: GroundType, station: int, owner,
+                 status: str = "idle") -> None:
         super().__init__(model)
-        self.name, self.type_name, self.spec = name, type_name, spec
+        self.name, self.type_name, self.spec, self.owner = name, type_name, spec, owner
         self.station = self.node = station
-        self.status = "idle"
+        self.status = status
         self.missions = simpy.Store(model.env)
         model.env.process(self.run())
 
@@ -36,7 +37,7 @@ class FireRescueUnit(mesa.Agent):
             mission: Mission = yield self.missions.get()
             yield from self._rescue(mission)
             mission.done.succeed()
-            self.model.dispatcher.team_free(self)
+            self.model.command.team_free(self)
 
     def _rescue(self, mission: Mission):
         env, group = self.model.env, mission.group
@@ -44,6 +45,7 @@ class FireRescueUnit(mesa.Agent):
         if math.isinf(minutes):
             self._record("blocked", group.place.id)
             group.teams_assigned -= 1
+            self.status = "idle"
             return
         self.status = "driving"
         self._record("depart", group.place.id, minutes=minutes, to=[group.place.lat, group.place.lon])
@@ -51,6 +53,8 @@ class FireRescueUnit(mesa.Agent):
         self.node = group.node
         self.status = "working"
         self._record("arrive", group.place.id, mission="ground_rescue")
+        group.make_contact()
+        self.model.command.on_scene(group, self)
         owed = 0.0
         while group.trapped > 0:
             yield env.timeout(SHIFT_MIN)
@@ -62,6 +66,7 @@ class FireRescueUnit(mesa.Agent):
                 self._record("rescue", group.place.id, alive=alive, dead=dead)
         group.teams_assigned -= 1
         self.status = "idle"
+        self._record("stand_down", group.place.id)
 
     def _record(self, kind: str, place: str, **data) -> None:
         n = self.model.world.roads.nodes[self.node]

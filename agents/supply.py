@@ -19,9 +19,10 @@ from sim.geo import Place
 class SupplyDepot(mesa.Agent):
     """A reserve depot at one level of the five-level system."""
 
-    def __init__(self, model, name: str, level: str, place: Place, node: int, stock: dict[str, float]) -> None:
+    def __init__(self, model, name: str, level: str, place: Place, node: int, stock: dict[str, float],
+                 owner) -> None:
         super().__init__(model)
-        self.name, self.level, self.place, self.node = name, level, place, node
+        self.name, self.level, self.place, self.node, self.owner = name, level, place, node, owner
         self.stock = {item: simpy.Container(model.env, init=qty) for item, qty in stock.items()}
 
     def release(self, wanted: dict[str, float]) -> dict[str, float]:
@@ -46,6 +47,7 @@ class Consignment(mesa.Agent):
         self.name = f"consignment#{self.unique_id}"
         for k, v in items.items():
             model.in_transit[k] = model.in_transit.get(k, 0.0) + v
+            group.shipped[k] = group.shipped.get(k, 0.0) + v
         model.env.process(self.run(road_min))
 
     def run(self, road_min: float):
@@ -61,7 +63,7 @@ class Consignment(mesa.Agent):
     def _chunks(self) -> list[dict[str, float]]:
         """Split the load into sorties of at most one helicopter payload (the largest in the fleet)."""
         kg = {k: self.model.catalogue.relief_items[k].kg_per_unit for k in self.items}
-        payload = self.model.dispatcher.max_airlift_kg()
+        payload = self.model.command.max_airlift_kg()
         if payload <= 0:
             return []
         chunks, current, room = [], {}, payload
@@ -81,7 +83,7 @@ class Consignment(mesa.Agent):
 
     def _airlift(self, cargo: dict[str, float]) -> Mission:
         mission = Mission("airlift", self.group, self.model.env.now, self, cargo, self.model.env.event())
-        self.model.dispatcher.request_air(mission)
+        self.model.command.request_air(mission)
         return mission
 
     def arrived(self, cargo: dict[str, float], carrier: str) -> None:

@@ -60,12 +60,33 @@ class RoadSettings(Frozen):
     loading_min: float
 
 
+class QuakeTrigger(Frozen):
+    level: Literal["I", "II", "III", "IV"]
+    deaths_at_least: int
+    magnitude_dense: float
+    magnitude_fairly_dense: float
+    commander: Literal["national", "provincial", "municipal", "county"]
+
+
+class FloodTrigger(Frozen):
+    level: Literal["I", "II", "III", "IV"]
+    condition: str
+    commander: Literal["national", "provincial", "municipal", "county"]
+
+
+class Density(Frozen):
+    dense: float
+    fairly_dense: float
+
+
 class Catalogue(Frozen):
     aircraft: dict[str, AircraftType]
     aviation_settings: AviationSettings
     ground_units: dict[str, GroundType]
     relief_items: dict[str, ReliefItem]
     road_settings: RoadSettings
+    response_levels: dict[str, list[QuakeTrigger] | list[FloodTrigger]]
+    population_density_per_km2: Density
 
 
 @cache

@@ -44,7 +44,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 KPI_ROWS = [("aviation.share_within_2h", "{:.0%}"), ("aviation.p50_min", "{:.0f} min"),
             ("aviation.p90_min", "{:.0f} min"), ("relief.people", "{:,}"), ("relief.share_within_10h", "{:.0%}"),
             ("relief.p90_hours", "{:.1f} h"), ("rescue.trapped", "{:,}"), ("rescue.rescued_alive", "{:,}"),
-            ("rescue.deaths", "{:,}"), ("rescue.still_trapped", "{:,}"), ("sites", "{}")]
+            ("rescue.deaths", "{:,}"), ("rescue.still_trapped", "{:,}"), ("sites", "{}"),
+            ("command.level", "{}"), ("command.time_to_level_min", "{:.0f} min"), ("command.requests", "{}"),
+            ("command.request_median_min", "{:.0f} min"), ("command.mutual_aid_min", "{:.0f} min")]
 
 
 def kpi_table(summary: dict) -> Table:

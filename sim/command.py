@@ -1,115 +1,351 @@
-"""Dispatch: which unit takes which mission. One interface, policies chosen by name in the plan.
+"""Coordinated command: the hierarchy of posts, graded response, requests, mutual aid, relief chain.
 
-`NearestAvailable` gives a mission to the idle unit that would be there first (aircraft by
-alert + flight time, teams by road time); missions nobody can take now wait in a FIFO queue
-and go to the first suitable unit that comes free. Relief goes to the nearest depots first.
+Command is a process a plan can get wrong. Reports climb the hierarchy hop by hop; requests for
+aircraft, teams and supplies start at the post that saw the need and climb (`tiered`: level by
+level, each post deciding in turn; `flat`: from the county or on-scene post straight to the
+national post) until a post that controls a suitable free resource approves it. National assets
+and central reserves are unlocked by response level II or I (always reachable under `flat`).
+Requests nobody can fill wait in one queue, served by the plan's dispatch policy as units come
+free. Every step is an event: request, escalate, approve, queue, level_decision, level, mutual_aid_*.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
+
+from agents.command_post import CommandPost
 from agents.missions import Mission
 from agents.supply import Consignment
+from sim.dispatch import POLICIES
+from sim.geo import gazetteer, haversine_km
+
+LEVELS = ("IV", "III", "II", "I")                 # least to most severe
+DEPOT_LEVEL = {"county": ("county", "township"), "municipal": ("municipal",), "provincial": ("provincial",),
+               "national": ("central",)}
 
 
-class NearestAvailable:
-    """The first command seam's dispatcher (DESIGN.md: replaced by coordinated command later)."""
+def more_severe(a: str | None, b: str | None) -> bool:
+    """Is level `a` more severe than `b` (None = no response yet)?"""
+    return a is not None and (b is None or LEVELS.index(a) > LEVELS.index(b))
+
+
+@dataclass(eq=False)
+class Request:
+    kind: str                     # "aviation", "ground" or "relief"
+    group: Any
+    origin: CommandPost
+    created: float
+    mission: Mission | None = None
+    count: int = 0                # teams still wanted
+    chain: list[str] = field(default_factory=list)
+    holder: CommandPost | None = None
+
+
+class Command:
+    """All posts of one scenario and the rules by which they task resources."""
 
     def __init__(self, model) -> None:
         self.model = model
-        self.air_queue: list[Mission] = []
-        self.ground_queue: list[Mission] = []
+        self.plan = model.plan
+        self.flat = self.plan.command.structure == "flat"
+        self.policy = {"aviation": POLICIES[self.plan.dispatch.aviation](),
+                       "ground": POLICIES[self.plan.dispatch.ground]()}
+        self.posts: dict[str, CommandPost] = {}
+        self.national = CommandPost(model, None, None)
+        self.lead: CommandPost | None = None
+        self.level: str | None = None
+        self._pending_level: str | None = None
+        self.queue: list[Request] = []
+        self.aid_requested = False
 
-    # -- aviation --------------------------------------------------------------------------------
-    def request_rescue_flight(self, group) -> None:
-        self.request_air(Mission("rescue", group, self.model.env.now, done=self.model.env.event()))
+    # -- hierarchy -------------------------------------------------------------------------------
+    def post(self, place_id: str) -> CommandPost:
+        """The post of an admin unit, created with its parents on first use."""
+        if place_id in self.posts:
+            return self.posts[place_id]
+        place = gazetteer().places.get(place_id) or self.model.world.places[place_id]
+        if place.level == "province":
+            parent = self.national
+        elif place.level == "city":
+            parent = self.post(place.province)
+        else:
+            parent = self.post(place.city if place.city in gazetteer().places else place.province)
+        self.posts[place_id] = CommandPost(self.model, place, parent)
+        return self.posts[place_id]
+
+    def post_at(self, place_id: str, level: str) -> CommandPost:
+        """The post of the given level above (or at) a place."""
+        for p in self.post(place_id).ancestors():
+            if p.level == level:
+                return p
+        return self.national
+
+    # -- information -----------------------------------------------------------------------------
+    def relay(self, sender: CommandPost, group, deaths: int) -> None:
+        """Send a report up: hop by hop (tiered), or to every level at once after one hop (flat)."""
+        self.model.env.process(self._relay(sender, group, deaths))
+
+    def _relay(self, sender: CommandPost, group, deaths: int):
+        hop = self.plan.command.hop_delay_min
+        uppers = sender.ancestors()[1:]
+        if self.flat:
+            yield self.model.env.timeout(hop)
+        for post in uppers:
+            if not self.flat:
+                yield self.model.env.timeout(hop)
+            post.receive(group, deaths, sender)
+
+    def quick_report(self, hazard, groups: list) -> None:
+        """The automatic magnitude and intensity map reaches the lead post: level by magnitude, and
+        reconnaissance flights to every place the map says lost communications."""
+        self.model.env.process(self._quick_report(hazard, groups))
+
+    def _quick_report(self, hazard, groups: list):
+        yield self.model.env.timeout(self.plan.response.quick_report_min)
+        self.magnitude = max(getattr(self, "magnitude", 0.0), hazard.magnitude)
+        self.density = self._density(hazard)
+        self.lead._record("quick_report", "", magnitude=hazard.magnitude, density_per_km2=self.density)
+        self.assess(self.lead)
+        yield self.model.env.timeout(self.lead.decision_delay)
+        for g in groups:
+            if g.comms_cut:
+                self.request_flight(g, self.lead, "recon")
+
+    def _density(self, hazard) -> float:
+        """People per km² within 50 km of the epicentre (the plan's dense / fairly dense test)."""
+        cands = self.model.world.candidates
+        d = haversine_km(hazard.epicentre[0], hazard.epicentre[1], np.array([p.lat for p in cands]),
+                         np.array([p.lon for p in cands]))
+        return float(sum(p.population for p, km in zip(cands, d) if km <= 50) / (math.pi * 50 ** 2))
+
+    # -- graded response -------------------------------------------------------------------------
+    def assess(self, post: CommandPost) -> None:
+        """The lead post decides the level on the magnitude and the deaths reported to it."""
+        cat = self.model.catalogue
+        triggers = cat.response_levels[self.plan.response.triggers]
+        deaths = sum(post.estimates.values())
+        density = cat.population_density_per_km2
+        mag = getattr(self, "magnitude", 0.0)
+        dense, fairly = self.density >= density.dense, self.density >= density.fairly_dense
+        for t in triggers:                          # most severe first
+            by_mag = (dense and mag >= t.magnitude_dense) or (fairly and mag >= t.magnitude_fairly_dense)
+            if deaths >= t.deaths_at_least or by_mag:
+                reason = (f"{deaths} deaths reported" if deaths >= t.deaths_at_least else
+                          f"M{mag:.1f} in a {'dense' if dense else 'fairly dense'} area")
+                self._raise(t.level, t.commander, reason)
+                return
+
+    def _raise(self, level: str, commander: str, reason: str) -> None:
+        if more_severe(level, self._pending_level) and more_severe(level, self.level):
+            self._pending_level = level
+            self.lead._record("level_decision", "", level=level, reason=reason, commander=commander)
+            self.model.env.process(self._activate(level, commander, reason))
+
+    def _activate(self, level: str, commander: str, reason: str):
+        yield self.model.env.timeout(self.plan.response.activation_delay_min[level])
+        if more_severe(level, self.level):
+            self.level = level
+            self.lead._record("level", "", level=level, reason=reason, commander=commander)
+            self.serve_queue()
+            if self.queue:
+                self.request_mutual_aid()
+
+    def unlocked(self, owner: CommandPost) -> bool:
+        """National assets and central reserves need level II or I, unless command is flat."""
+        return owner is not self.national or self.flat or self.level in ("I", "II")
+
+    # -- requests --------------------------------------------------------------------------------
+    def request_flight(self, group, origin: CommandPost, purpose: str) -> None:
+        mission = Mission("rescue", group, self.model.env.now, done=self.model.env.event())
+        mission.purpose = purpose
+        self._start(Request("aviation", group, origin, self.model.env.now, mission=mission))
 
     def request_air(self, mission: Mission) -> None:
-        now, site = self.model.env.now, mission.group.place
-        best, best_eta = None, math.inf
-        for a in self.model.aircraft:
-            if a.status == "idle" and not a.missions.items and a.can_serve(mission):
-                eta = a.eta_min(site.lat, site.lon, now)
-                if eta < best_eta:
-                    best, best_eta = a, eta
-        if best is None:
-            self.air_queue.append(mission)
+        """An airlift sortie for a consignment, asked by the post that owns the depot."""
+        mission.purpose = "airlift"
+        self._start(Request("aviation", mission.group, mission.consignment.depot.owner, self.model.env.now,
+                            mission=mission))
+
+    def request_teams(self, group, origin: CommandPost, count: int) -> None:
+        if count > 0:
+            self._start(Request("ground", group, origin, self.model.env.now, count=count))
+
+    def request_relief(self, group, origin: CommandPost) -> None:
+        if group.outstanding():
+            self._start(Request("relief", group, origin, self.model.env.now))
+
+    def _start(self, req: Request) -> None:
+        req.origin._record("request", req.group.place.id, request=req.kind, purpose=_purpose(req), count=req.count)
+        self.model.env.process(self._climb(req))
+
+    def _climb(self, req: Request):
+        """Each post decides in turn (the origin has decided already); the request climbs until filled."""
+        env, post = self.model.env, req.origin
+        while True:
+            req.chain.append(post.name)
+            if post is not req.origin and not (self.flat and post is self.national):
+                yield env.timeout(post.decision_delay)      # under flat command a direct call is pre-authorised
+            if self._fill(req, post):
+                return
+            nxt = self.national if (self.flat and post is not self.national) else post.parent
+            if nxt is None:
+                break
+            yield env.timeout(self.plan.command.hop_delay_min)
+            post._record("escalate", req.group.place.id, request=req.kind, to=nxt.name)
+            post = nxt
+        req.holder = post
+        if req.kind == "relief":
+            post._record("shortage", req.group.place.id, items=req.group.outstanding())
             return
-        self._assign(best, mission, eta=best_eta)
+        post._record("queue", req.group.place.id, request=req.kind, purpose=_purpose(req))
+        self.queue.append(req)
+        self.request_mutual_aid()
+
+    def _fill(self, req: Request, post: CommandPost) -> bool:
+        if req.kind == "aviation":
+            return self._fill_air(req, post)
+        if req.kind == "ground":
+            return self._fill_ground(req, post)
+        return self._fill_relief(req, post)
+
+    def _free_aircraft(self, post: CommandPost, mission: Mission) -> list:
+        out = []
+        for a in self.model.aircraft:
+            if not (a.status == "idle" and not a.missions.items and post.controls(a.owner) and self.unlocked(a.owner)
+                    and a.can_serve(mission)):
+                continue
+            if self._held_in_reserve(a):
+                continue
+            out.append(a)
+        return out
+
+    def _held_in_reserve(self, aircraft) -> bool:
+        share = self.plan.dispatch.reserve_share
+        if share == 0 or self.level == "I":
+            return False
+        same = [a for a in self.model.aircraft if a.base.icao == aircraft.base.icao and a.status != "unserviceable"]
+        idle = [a for a in same if a.status == "idle"]
+        return len(idle) <= math.ceil(share * len(same))
+
+    def _fill_air(self, req: Request, post: CommandPost) -> bool:
+        pick = self.policy["aviation"].pick_aircraft(self._free_aircraft(post, req.mission), req.mission,
+                                                     self.model.env.now)
+        if pick is None:
+            return False
+        self._assign(pick[0], req.mission, pick[1], req, post)
+        return True
+
+    def _fill_ground(self, req: Request, post: CommandPost) -> bool:
+        free = [u for u in self.model.teams if u.status == "idle" and not u.missions.items
+                and post.controls(u.owner) and self.unlocked(u.owner)]
+        for unit, eta in self.policy["ground"].pick_teams(free, req.group.node, req.count):
+            mission = Mission("ground_rescue", req.group, self.model.env.now, done=self.model.env.event())
+            req.group.teams_assigned += 1
+            self._assign(unit, mission, eta, req, post)
+            req.count -= 1
+        return req.count == 0 or req.group.trapped == 0
+
+    def _fill_relief(self, req: Request, post: CommandPost) -> bool:
+        """Release what this post's depots of its own level hold; the rest climbs to the next level."""
+        group, roads = req.group, self.model.world.roads
+        depots = [d for d in self.model.depots if d.level in DEPOT_LEVEL[post.level]
+                  and post.controls(d.owner) and self.unlocked(d.owner)]
+        for depot in sorted(depots, key=lambda d: (roads.minutes_from(d.node)[group.node], d.unique_id)):
+            wanted = group.outstanding_unshipped()
+            if not wanted:
+                break
+            items = depot.release(wanted)
+            if items:
+                road = float(roads.minutes_from(depot.node)[group.node])
+                Consignment(self.model, depot, group, items, road)
+                post._record("approve", group.place.id, request="relief", depot=depot.name, chain=list(req.chain),
+                             approval_min=self.model.env.now - req.created, transfer_min=road)
+        return not group.outstanding_unshipped()
+
+    def _assign(self, unit, mission: Mission, eta: float, req: Request | None, post: CommandPost) -> None:
+        if mission.kind == "rescue":
+            mission.group.seats_inbound += unit.spec.seats
+        unit.status = "tasked"
+        unit.missions.put(mission)
+        now = self.model.env.now
+        data = {"request": req.kind, "chain": list(req.chain), "approval_min": now - req.created} if req else {}
+        post._record("approve" if req else "retask", mission.group.place.id, unit=unit.name, mission=mission.kind,
+                     purpose=getattr(mission, "purpose", mission.kind), transfer_min=eta, **data)
+        self.model.recorder.record(now, "dispatch", unit.name, mission.group.place.id, mission=mission.kind,
+                                   purpose=getattr(mission, "purpose", mission.kind), eta_min=eta, by=post.name)
+
+    def on_scene(self, group, unit) -> None:
+        """The first team at a site sets up on-scene command (the county post acts through it)."""
+        county = self.post(self.model.world.county_of.get(group.place.id, group.place.id))
+        if group.place.id not in county.onscene:
+            county.onscene.add(group.place.id)
+            county._record("onscene", group.place.id, by=unit.name)
+
+    # -- units coming free -----------------------------------------------------------------------
+    def serve_queue(self) -> None:
+        """Give waiting requests to free units, in the policy's order."""
+        for req in self.policy["aviation"].order([r for r in self.queue if r.kind == "aviation"]):
+            if self._fill_air(req, req.holder):
+                self.queue.remove(req)
+        for req in self.policy["ground"].order([r for r in self.queue if r.kind == "ground"]):
+            if self._fill_ground(req, req.holder):
+                self.queue.remove(req)
 
     def aircraft_free(self, aircraft) -> None:
-        now = self.model.env.now
-        for m in self.air_queue:
-            site = m.group.place
-            if aircraft.can_serve(m) and math.isfinite(eta := aircraft.eta_min(site.lat, site.lon, now)):
-                self.air_queue.remove(m)
-                self._assign(aircraft, m, eta=eta)
-                return
-        # nothing queued: fly again to people still waiting for evacuation, nearest first
-        if aircraft.spec.kind != "helicopter" or aircraft.spec.seats == 0:
+        self.serve_queue()
+        if aircraft.status == "idle" and not aircraft.missions.items:
+            self._evacuate_more(aircraft)
+
+    def team_free(self, unit) -> None:
+        self.serve_queue()
+
+    def _evacuate_more(self, aircraft) -> None:
+        """A free helicopter with seats flies again to people still waiting for evacuation, nearest first."""
+        if aircraft.spec.kind != "helicopter" or aircraft.spec.seats == 0 or aircraft.role == "airlift":
             return
+        if not self.unlocked(aircraft.owner):
+            return
+        now = self.model.env.now
         waiting = [g for g in self.model.groups if g.known and g.awaiting_evacuation > g.seats_inbound]
         reachable = [(aircraft.eta_min(g.place.lat, g.place.lon, now), i, g) for i, g in enumerate(waiting)]
         reachable = [r for r in reachable if math.isfinite(r[0])]
         if reachable:
             eta, _, group = min(reachable, key=lambda r: (r[0], r[1]))
-            self._assign(aircraft, Mission("rescue", group, now, done=self.model.env.event()), eta=eta)
+            mission = Mission("rescue", group, now, done=self.model.env.event())
+            mission.purpose = "rescue"
+            self._assign(aircraft, mission, eta, None, aircraft.owner)
 
     def max_airlift_kg(self) -> float:
         return max((a.spec.payload_kg for a in self.model.aircraft if a.spec.kind == "helicopter"), default=0.0)
 
-    # -- ground ----------------------------------------------------------------------------------
-    def request_teams(self, group, count: int) -> None:
-        for _ in range(count):
-            mission = Mission("ground_rescue", group, self.model.env.now, done=self.model.env.event())
-            group.teams_assigned += 1
-            if not self._assign_team(mission):
-                self.ground_queue.append(mission)
-
-    def _assign_team(self, mission: Mission) -> bool:
-        node = mission.group.node
-        idle = [(u.eta_min(node), i, u) for i, u in enumerate(self.model.teams)
-                if u.status == "idle" and not u.missions.items]
-        idle = [x for x in idle if math.isfinite(x[0])]
-        if not idle:
-            return False
-        eta, _, unit = min(idle, key=lambda x: (x[0], x[1]))
-        self._assign(unit, mission, eta=eta)
-        return True
-
-    def team_free(self, unit) -> None:
-        while self.ground_queue:
-            mission = self.ground_queue.pop(0)
-            if mission.group.trapped == 0:
-                mission.group.teams_assigned -= 1
-                continue
-            if math.isfinite(unit.eta_min(mission.group.node)):
-                self._assign(unit, mission, eta=unit.eta_min(mission.group.node))
-                return
-            self.ground_queue.insert(0, mission)
+    # -- mutual aid ------------------------------------------------------------------------------
+    def request_mutual_aid(self) -> None:
+        """Ask the plan's partner regions once, when requests wait and the level allows it (II or I)."""
+        if self.aid_requested or not self.plan.mutual_aid or not (self.flat or self.level in ("I", "II")):
             return
+        self.aid_requested = True
+        for aid in self.plan.mutual_aid:
+            self.model.env.process(self._mutual_aid(aid))
 
-    # -- relief ----------------------------------------------------------------------------------
-    def request_relief(self, group) -> None:
-        """Release the group's outstanding needs from the nearest depots and ship them."""
-        wanted = group.outstanding()
-        if not wanted:
-            return
-        roads = self.model.world.roads
-        ranked = sorted(self.model.depots, key=lambda d: (roads.minutes_from(d.node)[group.node], d.unique_id))
-        for depot in ranked:
-            items = depot.release(wanted)
-            if items:
-                Consignment(self.model, depot, group, items, float(roads.minutes_from(depot.node)[group.node]))
-                wanted = {k: v - items.get(k, 0.0) for k, v in wanted.items() if v - items.get(k, 0.0) > 1e-9}
-            if not wanted:
-                return
-        self.model.recorder.record(self.model.env.now, "shortage", "dispatcher", group.place.id, items=wanted)
+    def _mutual_aid(self, aid):
+        env, start = self.model.env, self.model.env.now
+        self.lead._record("mutual_aid_request", "", partner=aid.from_, mechanism=aid.mechanism)
+        yield env.timeout(aid.approval_min)
+        self.lead._record("mutual_aid_approved", "", partner=aid.from_, after_min=env.now - start)
+        arrivals = self.model.add_aid_forces(aid.forces, self.lead, start)
+        if arrivals:
+            yield env.all_of(arrivals)
 
-    def _assign(self, unit, mission: Mission, eta: float | None = None) -> None:
-        if mission.kind == "rescue":
-            mission.group.seats_inbound += unit.spec.seats
-        unit.status = "tasked"
-        unit.missions.put(mission)
-        self.model.recorder.record(self.model.env.now, "dispatch", unit.name, mission.group.place.id,
-                                   mission=mission.kind, eta_min=eta)
+    def ground_transfer_min(self, station_lat: float, station_lon: float, node: int) -> float:
+        """Convoy time from a station outside the road graph to where it joins it."""
+        n = self.model.world.roads.nodes[node]
+        rs = self.model.catalogue.road_settings
+        km = float(haversine_km(station_lat, station_lon, n.lat, n.lon)) * rs.detour_factor
+        return km / rs.speed_kmh["plain"] * 60
+
+
+def _purpose(req: Request) -> str:
+    return getattr(req.mission, "purpose", req.kind) if req.mission else req.kind

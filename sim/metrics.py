@@ -59,6 +59,25 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
         "rescue.still_trapped": trapped - rescued - sum(d["dead"] for d in rescues),
         "sites": len(impacts),
         "population.affected": sum(d["population"] for d in impacts.values()),
+        **command_kpis(events),
+    }
+
+
+def command_kpis(events: list[Event]) -> dict[str, Any]:
+    """Response level reached and when, requests and their approval + transfer times, mutual aid."""
+    levels = [e for e in events if e.kind == "level"]
+    approvals = [e.data["approval_min"] + (e.data["transfer_min"] or 0.0) for e in events
+                 if e.kind == "approve" and e.data.get("request") in ("aviation", "ground")
+                 and e.data.get("transfer_min") is not None]
+    aid = [e.data["after_request_min"] for e in events if e.kind == "mutual_aid_arrived"]
+    final = levels[-1].data["level"] if levels else None
+    return {
+        "command.level": final,
+        "command.level_rank": {"I": 1, "II": 2, "III": 3, "IV": 4}.get(final),
+        "command.time_to_level_min": round(levels[-1].t, 2) if levels else None,
+        "command.requests": sum(e.kind == "request" for e in events),
+        "command.request_median_min": round(float(np.median(approvals)), 2) if approvals else None,
+        "command.mutual_aid_min": round(min(aid), 2) if aid else None,
     }
 
 

@@ -17,13 +17,12 @@ import simpy
 
 from agents.affected import AffectedGroup
 from agents.aviation import AviationAsset
-from agents.command_post import CommandPost
 from agents.ground import FireRescueUnit
 from agents.supply import SupplyDepot
 from sim.catalogue import load_catalogue
-from sim.command import NearestAvailable
+from sim.command import Command
 from sim.events import Recorder
-from sim.geo import Place, gazetteer
+from sim.geo import Place, gazetteer, gc_km
 from sim.hazards import earthquake
 from sim.schema import LoadedScenario
 from sim.variation import closed_bases, vary_hazards
@@ -50,11 +49,10 @@ class ResponseModel(mesa.Model):
         self.env = simpy.Environment()
         self.recorder = Recorder()
         self.world = build_world(self.spec, self.catalogue)
-        self.dispatcher = NearestAvailable(self)
+        self.command = Command(self)
         self.in_transit: dict[str, float] = {}
         self.delivered: dict[str, float] = {}
         self.groups: list[AffectedGroup] = []
-        self.posts: dict[str, CommandPost] = {}
         self.aircraft = self._aircraft()
         self.teams = self._teams()
         self.depots = self._depots()
@@ -86,15 +84,17 @@ class ResponseModel(mesa.Model):
 
     def _aircraft(self) -> list[AviationAsset]:
         geo, out = gazetteer(), []
-        bases = [geo.airport(f.base) if f.base.upper() in geo.airports else geo.nearest_airport(f.base)
-                 for f in self.spec.forces.aviation]
+        forces = self.spec.forces.aviation
+        bases = [geo.airport(f.base) if f.base.upper() in geo.airports else geo.nearest_airport(f.base) for f in forces]
         varies = self.spec.varies
         closed = closed_bases([b.icao for b in bases], varies.weather if varies else None,
                               lambda icao: substream(self.seed, f"weather:{icao}"))
-        for force, base in zip(self.spec.forces.aviation, bases):
+        for force, base in zip(forces, bases):
+            owner = self.owner_post(force.owner, self.world.nearest_county(base.lat, base.lon).id)
             for k in range(force.count):
                 name = f"{force.type}-{base.icao}-{k + 1}"
-                out.append(AviationAsset(self, name, force.type, self.catalogue.aircraft[force.type], base))
+                out.append(AviationAsset(self, name, force.type, self.catalogue.aircraft[force.type], base, owner))
+        self._split_roles(out)
         rate = varies.unserviceable if varies else 0.0
         for a in out:
             a.grounded_until = closed.get(a.base.icao, 0.0)
@@ -105,30 +105,79 @@ class ResponseModel(mesa.Model):
             self.recorder.record(0.0, "base_closed", "weather", icao, until_min=minutes)
         return out
 
+    def _split_roles(self, aircraft: list[AviationAsset]) -> None:
+        """Keep the plan's share of helicopters for supply airlift, the rest for rescue."""
+        share = self.plan.dispatch.airlift_share
+        helicopters = [a for a in aircraft if a.spec.kind == "helicopter"]
+        if share <= 0 or not helicopters:
+            return
+        n = math.ceil(share * len(helicopters))
+        for i, a in enumerate(helicopters):
+            a.role = "airlift" if i < n else "rescue"
+
+    def owner_post(self, level: str, place_id: str):
+        """The post of `level` above a place: who tasks a unit or a depot there."""
+        return self.command.national if level == "national" else self.command.post_at(place_id, level)
+
     def _teams(self) -> list[FireRescueUnit]:
         geo, out = gazetteer(), []
         for force in self.spec.forces.fire_rescue:
             station = geo.find(force.station)
+            level = force.owner or ("county" if station.level == "county" else "municipal")
+            owner = self.owner_post(level, station.id)
             for k in range(force.count):
                 name = f"{force.type}-{station.name}-{k + 1}"
                 spec = self.catalogue.ground_units[force.type]
-                out.append(FireRescueUnit(self, name, force.type, spec, self.node_at(station)))
+                out.append(FireRescueUnit(self, name, force.type, spec, self.node_at(station), owner))
         return out
 
     def _depots(self) -> list[SupplyDepot]:
-        geo = gazetteer()
-        return [SupplyDepot(self, f"{d.level}-depot-{geo.find(d.place).name}", d.level, geo.find(d.place),
-                            self.node_at(geo.find(d.place)), dict(d.stock))
-                for d in self.spec.forces.depots]
+        geo, out = gazetteer(), []
+        post_level = {"central": "national", "provincial": "provincial", "municipal": "municipal",
+                      "county": "county", "township": "county"}
+        for d in self.spec.forces.depots:
+            place = geo.find(d.place)
+            owner = self.owner_post(post_level[d.level], place.id)
+            out.append(SupplyDepot(self, f"{d.level}-depot-{place.name}", d.level, place, self.node_at(place),
+                                   dict(d.stock), owner))
+        return out
 
-    def _post(self, place_id: str) -> CommandPost:
-        if place_id not in self.posts:
-            self.posts[place_id] = CommandPost(self, self.world.places[place_id])
-        return self.posts[place_id]
+    def add_aid_forces(self, forces, receiver, requested_at: float) -> list:
+        """Mutual-aid units: they become available after their transfer into the region."""
+        geo, done = gazetteer(), []
+        target = self._region_airport(receiver)
+        for force in forces.aviation:
+            donor = geo.airport(force.base) if force.base.upper() in geo.airports else geo.nearest_airport(force.base)
+            spec = self.catalogue.aircraft[force.type]
+            speed = spec.cruise_kmh * self.catalogue.aviation_settings.block_speed_factor
+            ferry = spec.alert_min.day + gc_km(donor.lat, donor.lon, target.lat, target.lon) / speed * 60
+            for k in range(force.count):
+                a = AviationAsset(self, f"{force.type}-{donor.icao}-aid{k + 1}", force.type, spec, target, receiver)
+                a.status = "transferring"
+                self.aircraft.append(a)
+                done.append(self.env.process(self._arrive(a, ferry, requested_at)))
+        for force in forces.fire_rescue:
+            station = geo.find(force.station)
+            node = self.node_at(station)
+            transfer = self.command.ground_transfer_min(station.lat, station.lon, node)
+            spec = self.catalogue.ground_units[force.type]
+            for k in range(force.count):
+                u = FireRescueUnit(self, f"{force.type}-{station.name}-aid{k + 1}", force.type, spec, node, receiver,
+                                   status="transferring")
+                self.teams.append(u)
+                done.append(self.env.process(self._arrive(u, transfer, requested_at)))
+        return done
 
-    def posts_above(self, post: CommandPost) -> list[CommandPost]:
-        p = post.place
-        return [self._post(x) for x in (p.city, p.province) if x and x != p.id and x in self.world.places]
+    def _region_airport(self, post):
+        place = (post.place or self.command.lead.place)
+        return min(self.world.airports, key=lambda a: gc_km(a.lat, a.lon, place.lat, place.lon))
+
+    def _arrive(self, unit, minutes: float, requested_at: float):
+        yield self.env.timeout(minutes)
+        unit.status = "idle"
+        self.recorder.record(self.env.now, "mutual_aid_arrived", unit.name, "",
+                             after_request_min=self.env.now - requested_at)
+        self.command.serve_queue()
 
     # -- the hazard --------------------------------------------------------------------------------
     def _earthquake(self, hz):
@@ -142,18 +191,31 @@ class ResponseModel(mesa.Model):
         self.recorder.record(self.env.now, "quake", "hazard", "", magnitude=hz.magnitude,
                              epicentre=list(hz.epicentre), depth_km=hz.depth_km, max_intensity=float(ii.max()))
         self._damage_roads(hz)
-        items = self.catalogue.relief_items
+        if self.command.lead is None:
+            self.command.lead = self.command.post(self.world.nearest_county(*hz.epicentre).province)
+        items, hit_groups = self.catalogue.relief_items, []
         for place, value in zip(cands, ii):
             if value < self.spec.min_intensity or place.population == 0:
                 continue
             hit = earthquake.damage(float(value), place.population, hour, rng)
             needs = {k: float(math.ceil(hit.homeless * it.per_person_day)) for k, it in items.items() if hit.homeless}
             group = AffectedGroup(self, place, hit, self.node_at(place), needs, w.elevation.get(place.id))
+            group.comms_cut = hit.intensity >= self.plan.command.report_delay_min.comms_cut_intensity
+            if group.comms_cut:
+                self.env.process(self._repair(group))
             self.groups.append(group)
+            hit_groups.append(group)
             self.recorder.record(self.env.now, "impact", "hazard", place.id, name=place.name, lat=place.lat,
                                  lon=place.lon, intensity=hit.intensity, population=place.population,
                                  killed=hit.killed, trapped=hit.trapped, injured=hit.injured, homeless=hit.homeless)
-            self._post(w.county_of.get(place.id, place.id)).learn_of(group)
+            self.command.post(w.county_of.get(place.id, place.id)).learn_of(group)
+        self.command.quick_report(hz, hit_groups)
+
+    def _repair(self, group):
+        yield self.env.timeout(self.plan.command.comms_repair_min)
+        if not group.contact.triggered:
+            self.recorder.record(self.env.now, "comms_restored", "repair", group.place.id)
+        group.make_contact()
 
     def _damage_roads(self, hz) -> None:
         roads, rng = self.world.roads, self.streams["roads"]

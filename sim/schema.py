@@ -27,6 +27,8 @@ from sim.variation import Varies
 from sim.yamlio import Loc, ScenarioError, YamlDoc
 
 DepotLevel = Literal["central", "provincial", "municipal", "county", "township"]
+PostLevel = Literal["county", "municipal", "provincial", "national"]
+ResponseLevel = Literal["I", "II", "III", "IV"]
 LatLon = tuple[float, float]
 
 
@@ -66,12 +68,14 @@ class AviationForce(Strict):
     type: str
     base: str
     count: PositiveInt = 1
+    owner: PostLevel = "provincial"      # whose post tasks it: national assets need response level II or I
 
 
 class GroundForce(Strict):
     type: str
     station: str
     count: PositiveInt = 1
+    owner: PostLevel | None = None       # default: the post of the station's own level (county or municipal)
 
 
 class Depot(Strict):
@@ -109,15 +113,38 @@ class ReportDelay(Strict):
 class CommandSettings(Strict):
     structure: Literal["tiered", "flat"] = "tiered"
     report_delay_min: ReportDelay = ReportDelay()
-    decision_delay_min: dict[Literal["county", "municipal", "provincial", "national"], NonNegativeFloat] = {
+    decision_delay_min: dict[PostLevel, NonNegativeFloat] = {
         "county": 15.0, "municipal": 20.0, "provincial": 30.0, "national": 45.0}
+    hop_delay_min: NonNegativeFloat = Field(10.0, description="a report or request travelling one level")
+    comms_repair_min: NonNegativeFloat = Field(360.0, description="cut communications restored by repair")
     max_teams_per_site: PositiveInt = 4
 
 
+class Response(Strict):
+    """Graded response: triggers from the catalogue, and how reports turn into estimates."""
+    triggers: str = "earthquake-national-2012"
+    activation_delay_min: dict[ResponseLevel, NonNegativeFloat] = {"I": 60.0, "II": 45.0, "III": 30.0, "IV": 15.0}
+    quick_report_min: NonNegativeFloat = Field(10.0, description="CENC automatic magnitude and intensity map")
+    estimate_lag_h: PositiveFloat = Field(6.0, description="reported deaths approach the truth with this time constant")
+    estimate_error: NonNegativeFloat = Field(0.3, description="lognormal sd of each casualty report")
+    followup_min: PositiveFloat = 120.0
+
+
 class Dispatch(Strict):
-    aviation: Literal["nearest_available"] = "nearest_available"
-    ground: Literal["nearest_available"] = "nearest_available"
+    aviation: Literal["nearest_available", "priority_trapped"] = "nearest_available"
+    ground: Literal["nearest_available", "priority_trapped"] = "nearest_available"
     relief: Literal["nearest_depot"] = "nearest_depot"
+    reserve_share: float = Field(0.0, ge=0, lt=1, description="aircraft per base held back below level I")
+    airlift_share: float = Field(0.0, ge=0, le=1, description="helicopters kept for supply airlift")
+
+
+class MutualAid(Strict):
+    """Forces a neighbouring region sends when asked (regional cooperation mechanisms)."""
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    from_: str = Field(alias="from")
+    mechanism: str = ""
+    approval_min: NonNegativeFloat = 60.0
+    forces: Forces
 
 
 class Plan(Strict):
@@ -125,7 +152,9 @@ class Plan(Strict):
     objectives: list[Objective] = []
     prepositioned: Forces = Forces()
     command: CommandSettings = CommandSettings()
+    response: Response = Response()
     dispatch: Dispatch = Dispatch()
+    mutual_aid: list[MutualAid] = []
 
 
 class Scenario(Strict):
@@ -202,13 +231,43 @@ def load_scenario(path: str | Path) -> LoadedScenario:
 
 
 def load_plan(path: str | Path) -> Plan:
-    """A checked plan file (objectives, command settings, pre-positioned forces)."""
+    """A checked plan file (objectives, command settings, pre-positioned forces).
+
+    `extends: other.yaml` starts from another plan file; this file's keys override its keys
+    (mappings merge, lists replace), so a variant states only what it changes.
+    """
     doc = YamlDoc(Path(path))
+    doc.data = _extended(doc, set())
     plan = doc.validate(Plan)
-    problems = [doc.problem(loc, msg) for loc, msg in check_forces(plan.prepositioned, ("prepositioned",))]
+    found = check_forces(plan.prepositioned, ("prepositioned",))
+    for i, aid in enumerate(plan.mutual_aid):
+        found.extend(_place(("mutual_aid", i, "from"), aid.from_))
+        found.extend(check_forces(aid.forces, ("mutual_aid", i, "forces")))
+    if plan.response.triggers not in load_catalogue().response_levels:
+        found.append((("response", "triggers"), _unknown("trigger set", plan.response.triggers,
+                                                         load_catalogue().response_levels)))
+    problems = [doc.problem(loc, msg) for loc, msg in found]
     if problems:
         raise ScenarioError(problems)
     return plan
+
+
+def _extended(doc: YamlDoc, seen: set[Path]) -> object:
+    data = doc.data
+    if not isinstance(data, dict) or "extends" not in data:
+        return data
+    base_path = (doc.path.parent / str(data["extends"])).resolve()
+    if base_path in seen or not base_path.exists():
+        why = "extends itself" if base_path in seen else f"file {base_path} not found"
+        raise ScenarioError([doc.problem(("extends",), why)])
+    base = YamlDoc(base_path)
+    return _merge(_extended(base, seen | {base_path}), {k: v for k, v in data.items() if k != "extends"})
+
+
+def _merge(base: object, over: object) -> object:
+    if isinstance(base, dict) and isinstance(over, dict):
+        return {**base, **{k: _merge(base.get(k), v) for k, v in over.items()}}
+    return over
 
 
 def with_plan(loaded: LoadedScenario, plan_path: str | Path) -> LoadedScenario:

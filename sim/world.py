@@ -30,6 +30,11 @@ class World:
     def node_of(self, place_id: str) -> int:
         return self.roads.index[place_id]
 
+    def nearest_county(self, lat: float, lon: float) -> Place:
+        """The county (of the region) whose seat is nearest a point."""
+        counties = [p for p in self.candidates if p.level == "county"]
+        return _nearest(counties, lat, lon)
+
     def km_to_airports(self, lat: float, lon: float) -> tuple[np.ndarray, float]:
         """Great-circle km from a point to every airport, and to the nearest one (cached by point)."""
         key = (lat, lon)

@@ -35,7 +35,8 @@ EXACT_PLAN = """\
 plan: exact
 command:
   report_delay_min: {normal: 20, comms_cut: 90, jitter: 0}
-  decision_delay_min: {county: 15}
+  decision_delay_min: {county: 15, municipal: 0, provincial: 0}
+  hop_delay_min: 0
 """
 
 

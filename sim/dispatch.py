@@ -1,0 +1,35 @@
+"""Dispatch policies, chosen by name in the plan: which free unit takes a mission, which waiting
+request goes first when a unit comes free."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from agents.missions import Mission
+
+
+class NearestAvailable:
+    """The unit that would be there first (aircraft: alert + flight; teams: road time); FIFO queue."""
+
+    def pick_aircraft(self, candidates: list[Any], mission: Mission, now: float) -> tuple[Any, float] | None:
+        site = mission.group.place if mission.kind == "rescue" else mission.consignment.depot.place
+        best = min(((a.eta_min(site.lat, site.lon, now), i, a) for i, a in enumerate(candidates)),
+                   default=None, key=lambda x: (x[0], x[1]))
+        return None if best is None or math.isinf(best[0]) else (best[2], best[0])
+
+    def pick_teams(self, candidates: list[Any], node: int, count: int) -> list[tuple[Any, float]]:
+        ranked = sorted(((u.eta_min(node), i, u) for i, u in enumerate(candidates)), key=lambda x: (x[0], x[1]))
+        return [(u, eta) for eta, _, u in ranked if math.isfinite(eta)][:count]
+
+    def order(self, queue: list[Any]) -> list[Any]:
+        return list(queue)
+
+
+class PriorityTrapped(NearestAvailable):
+    """As nearest-available, but waiting requests are served most-trapped site first."""
+
+    def order(self, queue: list[Any]) -> list[Any]:
+        return sorted(queue, key=lambda r: (-r.group.trapped, r.created))
+
+
+POLICIES = {"nearest_available": NearestAvailable, "priority_trapped": PriorityTrapped}
