@@ -52,9 +52,12 @@ class Consignment(mesa.Agent):
 
     def run(self, road_min: float):
         env = self.model.env
-        self._record("dispatch", self.depot.place.id, mode=self.mode, items=self.items, to=self.group.place.id)
+        minutes = self.model.catalogue.road_settings.loading_min + road_min if self.mode == "road" else None
+        src, dst = self.depot.place, self.group.place
+        self._record("dispatch", src.id, mode=self.mode, items=self.items, to=dst.id, depot=self.depot.name,
+                     lat=src.lat, lon=src.lon, to_pos=[dst.lat, dst.lon], minutes=minutes)
         if self.mode == "road":
-            yield env.timeout(self.model.catalogue.road_settings.loading_min + road_min)
+            yield env.timeout(minutes)
             self.arrived(self.items, "truck")
             return
         sorties = [m for chunk in self._chunks() if (m := self._airlift(chunk))]

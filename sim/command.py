@@ -60,6 +60,8 @@ class Command:
         self._pending_level: str | None = None
         self.queue: list[Request] = []
         self.aid_requested = False
+        self.magnitude = 0.0          # as known to command: from the automatic quick report on
+        self.density = 0.0
 
     # -- hierarchy -------------------------------------------------------------------------------
     def post(self, place_id: str) -> CommandPost:
@@ -105,7 +107,7 @@ class Command:
 
     def _quick_report(self, hazard, groups: list):
         yield self.model.env.timeout(self.plan.response.quick_report_min)
-        self.magnitude = max(getattr(self, "magnitude", 0.0), hazard.magnitude)
+        self.magnitude = max(self.magnitude, hazard.magnitude)
         self.density = self._density(hazard)
         self.lead._record("quick_report", "", magnitude=hazard.magnitude, density_per_km2=self.density)
         self.assess(self.lead)
@@ -128,7 +130,7 @@ class Command:
         triggers = cat.response_levels[self.plan.response.triggers]
         deaths = sum(post.estimates.values())
         density = cat.population_density_per_km2
-        mag = getattr(self, "magnitude", 0.0)
+        mag = self.magnitude
         dense, fairly = self.density >= density.dense, self.density >= density.fairly_dense
         for t in triggers:                          # most severe first
             by_mag = (dense and mag >= t.magnitude_dense) or (fairly and mag >= t.magnitude_fairly_dense)
