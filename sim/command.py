@@ -100,6 +100,11 @@ class Command:
                 yield self.model.env.timeout(hop)
             post.receive(group, deaths, sender)
 
+    def take_lead(self, origin: tuple[float, float]) -> None:
+        """The provincial post where the (first) disaster struck leads the response."""
+        if self.lead is None:
+            self.lead = self.post(self.model.world.nearest_county(*origin).province)
+
     def quick_report(self, hazard, groups: list) -> None:
         """The automatic magnitude and intensity map reaches the lead post: level by magnitude, and
         reconnaissance flights to every place the map says lost communications."""
@@ -119,7 +124,7 @@ class Command:
     def _density(self, hazard) -> float:
         """People per km² within 50 km of the epicentre (the plan's dense / fairly dense test)."""
         cands = self.model.world.candidates
-        d = haversine_km(hazard.epicentre[0], hazard.epicentre[1], np.array([p.lat for p in cands]),
+        d = haversine_km(hazard.origin[0], hazard.origin[1], np.array([p.lat for p in cands]),
                          np.array([p.lon for p in cands]))
         return float(sum(p.population for p, km in zip(cands, d) if km <= 50) / (math.pi * 50 ** 2))
 

@@ -23,7 +23,7 @@ from sim.catalogue import load_catalogue
 from sim.command import Command
 from sim.events import Recorder
 from sim.geo import Place, gazetteer, gc_km
-from sim.hazards import earthquake
+from sim.hazards.earthquake import Damage
 from sim.schema import LoadedScenario
 from sim.variation import closed_bases, vary_hazards
 from sim.world import build_world
@@ -58,7 +58,7 @@ class ResponseModel(mesa.Model):
         self.depots = self._depots()
         self.max_team_rate = max((t.spec.rescue_per_hour for t in self.teams), default=0.0)
         for hz in self.spec.hazards:
-            self.env.process(self._earthquake(hz))
+            self.env.process(hz.run(self))
 
     def _varied(self, spec):
         """This run's draw of what the scenario's `varies:` block lets vary."""
@@ -179,37 +179,21 @@ class ResponseModel(mesa.Model):
                              after_request_min=self.env.now - requested_at)
         self.command.serve_queue()
 
-    # -- the hazard --------------------------------------------------------------------------------
-    def _earthquake(self, hz):
-        yield self.env.timeout(hz.at_min)
-        w, rng = self.world, self.streams["hazard"]
-        cands = w.candidates
-        lat = np.array([p.lat for p in cands])
-        lon = np.array([p.lon for p in cands])
-        ii = earthquake.intensity(hz.magnitude, hz.epicentre, hz.strike_deg, lat, lon, self.spec.min_intensity)
-        hour = self.clock(self.env.now).hour + self.clock(self.env.now).minute / 60
-        self.recorder.record(self.env.now, "quake", "hazard", "", magnitude=hz.magnitude,
-                             epicentre=list(hz.epicentre), depth_km=hz.depth_km, max_intensity=float(ii.max()))
-        self._damage_roads(hz)
-        if self.command.lead is None:
-            self.command.lead = self.command.post(self.world.nearest_county(*hz.epicentre).province)
-        items, hit_groups = self.catalogue.relief_items, []
-        for place, value in zip(cands, ii):
-            if value < self.spec.min_intensity or place.population == 0:
-                continue
-            hit = earthquake.damage(float(value), place.population, hour, rng)
-            needs = {k: float(math.ceil(hit.homeless * it.per_person_day)) for k, it in items.items() if hit.homeless}
-            group = AffectedGroup(self, place, hit, self.node_at(place), needs, w.elevation.get(place.id))
-            group.comms_cut = hit.intensity >= self.plan.command.report_delay_min.comms_cut_intensity
-            if group.comms_cut:
-                self.env.process(self._repair(group))
-            self.groups.append(group)
-            hit_groups.append(group)
-            self.recorder.record(self.env.now, "impact", "hazard", place.id, name=place.name, lat=place.lat,
-                                 lon=place.lon, intensity=hit.intensity, population=place.population,
-                                 killed=hit.killed, trapped=hit.trapped, injured=hit.injured, homeless=hit.homeless)
-            self.command.post(w.county_of.get(place.id, place.id)).learn_of(group)
-        self.command.quick_report(hz, hit_groups)
+    # -- what hazards call ------------------------------------------------------------------------
+    def hit(self, place: Place, hit: Damage) -> AffectedGroup:
+        """People at a place are affected: a group with its needs, reported by its county post."""
+        items, w = self.catalogue.relief_items, self.world
+        needs = {k: float(math.ceil(hit.homeless * it.per_person_day)) for k, it in items.items() if hit.homeless}
+        group = AffectedGroup(self, place, hit, self.node_at(place), needs, w.elevation.get(place.id))
+        group.comms_cut = hit.intensity >= self.plan.command.report_delay_min.comms_cut_intensity
+        if group.comms_cut:
+            self.env.process(self._repair(group))
+        self.groups.append(group)
+        self.recorder.record(self.env.now, "impact", "hazard", place.id, name=place.name, lat=place.lat,
+                             lon=place.lon, intensity=hit.intensity, population=place.population,
+                             killed=hit.killed, trapped=hit.trapped, injured=hit.injured, homeless=hit.homeless)
+        self.command.post(w.county_of.get(place.id, place.id)).learn_of(group)
+        return group
 
     def _repair(self, group):
         yield self.env.timeout(self.plan.command.comms_repair_min)
@@ -217,15 +201,11 @@ class ResponseModel(mesa.Model):
             self.recorder.record(self.env.now, "comms_restored", "repair", group.place.id)
         group.make_contact()
 
-    def _damage_roads(self, hz) -> None:
-        roads, rng = self.world.roads, self.streams["roads"]
-        mid_lat = (roads.lat[roads.u] + roads.lat[roads.v]) / 2
-        mid_lon = (roads.lon[roads.u] + roads.lon[roads.v]) / 2
-        ii = earthquake.intensity(hz.magnitude, hz.epicentre, hz.strike_deg, mid_lat, mid_lon, self.spec.min_intensity)
-        hit = np.flatnonzero(ii >= self.spec.min_intensity)
-        factors = earthquake.road_factors(ii[hit], roads.mountain[hit], rng)
-        roads.damage(hit, factors)
+    def damage_roads(self, edges: np.ndarray, factors: np.ndarray) -> None:
+        """Slow or close road segments (inf closes) and record which closed."""
+        roads = self.world.roads
+        roads.damage(edges, factors)
         roads.warm([t.node for t in self.teams] + [d.node for d in self.depots])
-        closed = [[roads.nodes[roads.u[e]].id, roads.nodes[roads.v[e]].id] for e in hit[np.isinf(factors)]]
+        closed = [[roads.nodes[roads.u[e]].id, roads.nodes[roads.v[e]].id] for e in edges[np.isinf(factors)]]
         self.recorder.record(self.env.now, "road_damage", "hazard", "", closed=closed,
                              slowed=int(np.isfinite(factors).sum()))

@@ -23,6 +23,7 @@ from pydantic import (
 
 from sim.catalogue import load_catalogue
 from sim.geo import gazetteer
+from sim.hazards import Hazard
 from sim.variation import Varies
 from sim.yamlio import Loc, ScenarioError, YamlDoc
 
@@ -38,15 +39,6 @@ class Strict(BaseModel):
 
 class Region(Strict):
     provinces: list[str] = Field(min_length=1)
-
-
-class Earthquake(Strict):
-    type: Literal["earthquake"]
-    epicentre: LatLon
-    magnitude: float = Field(ge=4.0, le=9.5)
-    depth_km: float = Field(gt=0, le=70, description="the attenuation relation is for shallow crustal events")
-    strike_deg: float | None = Field(None, ge=0, lt=360, description="long axis of the isoseismals")
-    at_min: NonNegativeFloat = 0.0
 
 
 class Scope(Strict):
@@ -164,7 +156,7 @@ class Scenario(Strict):
     duration_h: PositiveFloat | None = None
     end: AwareDatetime | None = None
     region: Region
-    hazards: list[Earthquake] = []
+    hazards: list[Hazard] = []
     scope: Scope | None = None
     sites: list[Site] = []
     forces: Forces = Forces()
@@ -333,9 +325,9 @@ def _outside_region(s: Scenario) -> list[tuple[Loc, str]]:
     lat0, lat1, lon0, lon1 = min(lats) - 0.5, max(lats) + 0.5, min(lons) - 0.5, max(lons) + 0.5
     out: list[tuple[Loc, str]] = []
     for i, h in enumerate(s.hazards):
-        lat, lon = h.epicentre
+        lat, lon = h.origin
         if not (lat0 <= lat <= lat1 and lon0 <= lon <= lon1):
-            out.append((("hazards", i, "epicentre"),
+            out.append((("hazards", i, h.origin_key),
                         f"({lat}, {lon}) is outside the region {', '.join(s.region.provinces)} "
                         f"(lat {lat0:.1f}..{lat1:.1f}, lon {lon0:.1f}..{lon1:.1f}); is it [lat, lon]?"))
     return out

@@ -18,8 +18,10 @@ assumption, calibrated so that the Luding 2022 scenario lands near the reported 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat
 
 from sim.geo import bearing_deg, haversine_km
 
@@ -103,3 +105,44 @@ def road_factors(intensities: np.ndarray, mountain: np.ndarray, rng: np.random.G
     p_close = np.interp(intensities, INTENSITY_POINTS, ROAD_CLOSE_P) * np.where(mountain, 1.0, 0.3)
     closed = rng.random(len(intensities)) < p_close
     return np.where(closed, np.inf, np.interp(intensities, INTENSITY_POINTS, ROAD_SLOW))
+
+
+class Earthquake(BaseModel):
+    """An earthquake in a scenario's `hazards:` list, and the process that lets it strike."""
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    type: Literal["earthquake"]
+    epicentre: tuple[float, float]
+    magnitude: float = Field(ge=4.0, le=9.5)
+    depth_km: float = Field(gt=0, le=70, description="the attenuation relation is for shallow crustal events")
+    strike_deg: float | None = Field(None, ge=0, lt=360, description="long axis of the isoseismals")
+    at_min: NonNegativeFloat = 0.0
+    origin_key: ClassVar[str] = "epicentre"     # the field that places the hazard (checked against the region)
+
+    @property
+    def origin(self) -> tuple[float, float]:
+        return self.epicentre
+
+    def run(self, model):
+        """At onset: shake every candidate place and road, create the affected groups, alert command."""
+        yield model.env.timeout(self.at_min)
+        floor = model.spec.min_intensity
+        cands = model.world.candidates
+        ii = intensity(self.magnitude, self.epicentre, self.strike_deg, np.array([p.lat for p in cands]),
+                       np.array([p.lon for p in cands]), floor)
+        clock = model.clock(model.env.now)
+        model.recorder.record(model.env.now, "quake", "hazard", "", magnitude=self.magnitude,
+                              epicentre=list(self.epicentre), depth_km=self.depth_km, max_intensity=float(ii.max()))
+        self._shake_roads(model, floor)
+        model.command.take_lead(self.epicentre)
+        rng = model.streams["hazard"]
+        groups = [model.hit(place, damage(float(v), place.population, clock.hour + clock.minute / 60, rng))
+                  for place, v in zip(cands, ii) if v >= floor and place.population > 0]
+        model.command.quick_report(self, groups)
+
+    def _shake_roads(self, model, floor: float) -> None:
+        roads = model.world.roads
+        mid_lat = (roads.lat[roads.u] + roads.lat[roads.v]) / 2
+        mid_lon = (roads.lon[roads.u] + roads.lon[roads.v]) / 2
+        ii = intensity(self.magnitude, self.epicentre, self.strike_deg, mid_lat, mid_lon, floor)
+        hit = np.flatnonzero(ii >= floor)
+        model.damage_roads(hit, road_factors(ii[hit], roads.mountain[hit], model.streams["roads"]))
