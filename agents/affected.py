@@ -78,6 +78,21 @@ class AffectedGroup(mesa.Agent):
         self.evacuated += n
         return n
 
+    def evacuate_unhurt(self, n: int) -> bool:
+        """Unhurt people leave for shelters elsewhere: counted evacuated, their relief needs leave with them.
+        True when that completes the site's basic relief."""
+        n = min(n, self.unhurt)
+        homeless_gone = min(n, self.homeless)
+        self.evacuated += n
+        if self.homeless:
+            keep = (self.homeless - homeless_gone) / self.homeless
+            self.needs = {k: math.ceil(v * keep) for k, v in self.needs.items()}
+            self.homeless -= homeless_gone
+        if self.relieved_at is None and not self.outstanding():
+            self.relieved_at = self.model.env.now
+            return True
+        return False
+
     @property
     def awaiting_evacuation(self) -> int:
         return self.injured + self.rescued

@@ -160,6 +160,14 @@ class Command:
             if self.queue:
                 self.request_mutual_aid()
 
+    def order_level(self, level: str, reason: str) -> None:
+        """The room sets the level: raises take the activation delay, lowering applies at once."""
+        if more_severe(level, self.level):
+            self._raise(level, "as ordered", reason)
+        else:
+            self.level = self._pending_level = level
+            self.lead._record("level", "", level=level, reason=reason, commander="as ordered")
+
     def unlocked(self, owner: CommandPost) -> bool:
         """National assets and central reserves need level II or I, unless command is flat."""
         return owner is not self.national or self.flat or self.level in ("I", "II")
@@ -272,6 +280,10 @@ class Command:
                              approval_min=self.model.env.now - req.created, transfer_min=road)
         return not group.outstanding_unshipped()
 
+    def assign_order(self, unit, mission: Mission, eta: float) -> None:
+        """A unit tasked by the room (the lead post's order), outside the request chain."""
+        self._assign(unit, mission, eta, None, self.lead)
+
     def _assign(self, unit, mission: Mission, eta: float, req: Request | None, post: CommandPost) -> None:
         if mission.kind == "rescue":
             mission.group.seats_inbound += unit.spec.seats
@@ -329,9 +341,11 @@ class Command:
         return max((a.spec.payload_kg for a in self.model.aircraft if a.spec.kind == "helicopter"), default=0.0)
 
     # -- mutual aid ------------------------------------------------------------------------------
-    def request_mutual_aid(self) -> None:
-        """Ask the plan's partner regions once, when requests wait and the level allows it (II or I)."""
-        if self.aid_requested or not self.plan.mutual_aid or not (self.flat or self.level in ("I", "II")):
+    def request_mutual_aid(self, force: bool = False) -> None:
+        """Ask the plan's partner regions once, when requests wait and the level allows it (II or I),
+        or at once when the room orders it (`force`)."""
+        allowed = force or self.flat or self.level in ("I", "II")
+        if self.aid_requested or not self.plan.mutual_aid or not allowed:
             return
         self.aid_requested = True
         for aid in self.plan.mutual_aid:
