@@ -40,9 +40,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     by = args.by or [p["path"] for p in manifest["parameters"]]
     available = kpi_columns(out)
     kpis = [k for k in (args.kpi or HEADLINE) if k in available]
+    sobol = manifest["design"]["type"] == "sobol"
     rows = results(out, by, kpis)
-    _print(rows, by, kpis)
-    if manifest["design"]["type"] == "sobol":
+    if not (sobol and args.by is None):          # a Sobol design has no repeated points to tabulate
+        _print(rows, by, kpis)
+    if sobol:
         for k in kpis:
             idx = sobol_indices(out, manifest, k)
             console.print(f"Sobol indices of {k}: " + ", ".join(
