@@ -56,13 +56,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
     args = ap.parse_args()
-    model_run(0)                                           # warm-up: geography, imports
-    runs = [model_run(seed) for seed in range(args.repeats)]
+    model_run(7)                                           # warm-up: geography, imports
+    runs = [model_run(7) for _ in range(args.repeats)]     # one fixed configuration: scenario + seed 7
     steps, recorded, total, run_only = min(runs, key=lambda r: r[3])
     raw = max(raw_simpy() for _ in range(3))
     model_rate = steps / run_only
     hours = load_scenario(SCENARIO).scenario.hours
-    print(f"scenario            luding-2022, {hours:g} h simulated, fastest of {args.repeats}")
+    print(f"scenario            luding-2022 seed 7, {hours:g} h simulated, fastest of {args.repeats}")
     print(f"model SimPy events  {steps:,} in {run_only * 1000:.1f} ms run ({total * 1000:.1f} ms with build)")
     print(f"model events/s      {model_rate:,.0f}")
     print(f"raw SimPy events/s  {raw:,.0f}  (100 timeout processes)")

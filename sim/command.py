@@ -87,18 +87,14 @@ class Command:
 
     # -- information -----------------------------------------------------------------------------
     def relay(self, sender: CommandPost, group, deaths: int) -> None:
-        """Send a report up: hop by hop (tiered), or to every level at once after one hop (flat)."""
-        self.model.env.process(self._relay(sender, group, deaths))
+        """Send a report up: hop by hop (tiered), or to every level at once after one hop (flat).
 
-    def _relay(self, sender: CommandPost, group, deaths: int):
-        hop = self.plan.command.hop_delay_min
-        uppers = sender.ancestors()[1:]
-        if self.flat:
-            yield self.model.env.timeout(hop)
-        for post in uppers:
-            if not self.flat:
-                yield self.model.env.timeout(hop)
-            post.receive(group, deaths, sender)
+        Each arrival is a plain timeout with a callback, not a process: reports are the most
+        frequent thing command does."""
+        hop, env = self.plan.command.hop_delay_min, self.model.env
+        for n, post in enumerate(sender.ancestors()[1:], start=1):
+            arrival = env.timeout(hop if self.flat else hop * n)
+            arrival.callbacks.append(lambda _, post=post: post.receive(group, deaths, sender))
 
     def take_lead(self, origin: tuple[float, float]) -> None:
         """The provincial post where the (first) disaster struck leads the response."""

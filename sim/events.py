@@ -30,13 +30,24 @@ def _round(value: Any) -> Any:
 
 
 class Recorder:
-    """Append-only event log of one run."""
+    """Append-only event log of one run.
+
+    `record` appends a plain tuple (the hot path of every run); `events` turns the new ones into
+    `Event`s when someone looks.
+    """
 
     def __init__(self) -> None:
-        self.events: list[Event] = []
+        self._raw: list[tuple] = []
+        self._events: list[Event] = []
 
     def record(self, t: float, kind: str, agent: str = "", place: str = "", **data: Any) -> None:
-        self.events.append(Event(t, kind, agent, place, data))
+        self._raw.append((t, kind, agent, place, data))
+
+    @property
+    def events(self) -> list[Event]:
+        if len(self._events) < len(self._raw):
+            self._events.extend(map(Event._make, self._raw[len(self._events):]))
+        return self._events
 
     def of_kind(self, *kinds: str) -> list[Event]:
         return [e for e in self.events if e.kind in kinds]
