@@ -149,6 +149,12 @@ class Plan(Strict):
     mutual_aid: list[MutualAid] = []
 
 
+class Roads(Strict):
+    """A user's road graph instead of the approximate one (e.g. exported from OpenStreetMap by OSMnx)."""
+    graphml: str
+    default_speed_kmh: PositiveFloat = 40.0
+
+
 class Scenario(Strict):
     scenario: str
     title: str = ""
@@ -162,6 +168,7 @@ class Scenario(Strict):
     forces: Forces = Forces()
     plan: str | None = None
     varies: Varies | None = None
+    roads: Roads | None = None
     min_intensity: float = Field(6.0, ge=4, le=10, description="places below this are not affected")
 
     @model_validator(mode="after")
@@ -207,6 +214,11 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     doc = YamlDoc(path)
     scenario = doc.validate(Scenario)
     problems = [doc.problem(loc, msg) for loc, msg in check_references(scenario)]
+    if scenario.roads is not None:
+        graphml = (path.parent / scenario.roads.graphml).resolve()
+        if not graphml.exists():
+            problems.append(doc.problem(("roads", "graphml"), f"road graph {graphml} not found"))
+        scenario = scenario.model_copy(update={"roads": scenario.roads.model_copy(update={"graphml": str(graphml)})})
     plan = Plan(plan="default")
     if scenario.plan:
         plan_path = path.parent / scenario.plan

@@ -6,6 +6,7 @@ county's census figures or add a town below county level.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -26,9 +27,6 @@ class World:
     airport_lat: np.ndarray
     airport_lon: np.ndarray
     _airport_km: dict[tuple[float, float], tuple[np.ndarray, float]] = field(default_factory=dict)
-
-    def node_of(self, place_id: str) -> int:
-        return self.roads.index[place_id]
 
     def nearest_county(self, lat: float, lon: float) -> Place:
         """The county (of the region) whose seat is nearest a point."""
@@ -76,7 +74,10 @@ def build_world(s: Scenario, cat: Catalogue) -> World:
     for name in _force_places(s):
         p = geo.find(name)
         places.setdefault(p.id, p)
-    roads = _road_graph(list(places.values()), cat)
+    if s.roads is not None:
+        roads = RoadNetwork.from_graphml(Path(s.roads.graphml), s.roads.default_speed_kmh)
+    else:
+        roads = _road_graph(list(places.values()), cat)
     airports = list(geo.airports.values())
     return World(places, candidates, county_of, elevation, roads, airports,
                  np.array([a.lat for a in airports]), np.array([a.lon for a in airports]))

@@ -152,3 +152,35 @@ def test_cli_run_writes_events_and_summary(tmp_path):
     assert all(events[i].t <= events[i + 1].t for i in range(len(events) - 1))
     assert 0 < summary["rescue.deaths"] < 1000
     assert not math.isnan(summary["aviation.share_within_2h"])
+
+
+def test_a_users_graphml_road_graph_replaces_the_approximate_one(write, tmp_path):
+    """Two junctions 30 km apart joined by a 30 km road at 60 km/h: the team drives exactly 30 min."""
+    import networkx as nx
+    g = nx.Graph()
+    g.add_node("a", x=101.957, y=29.998)          # Kangding, where the team is stationed
+    g.add_node("b", x=102.235, y=29.914)          # Luding
+    g.add_edge("a", "b", length=30000.0, speed_kph=60.0)
+    nx.write_graphml(g, tmp_path / "roads.graphml")
+    write(EXACT_PLAN, "plan.yaml")
+    text = (ONE_SITE.replace("lat: 29.59, lon: 102.08", "lat: 29.914, lon: 102.235")
+            .replace("[29.59, 102.08]", "[29.914, 102.235]")
+            .replace("  aviation:\n    - {type: AW139, base: ZUUU, count: 1}",
+                     "  fire_rescue:\n    - {type: fire_engine, station: 康定市, count: 1}")
+            + "roads: {graphml: roads.graphml}\n")
+    from sim.interventions import dispatch
+    model = ResponseModel(load_scenario(write(text)), seed=1)
+    model.env.run(until=1)
+    dispatch(model, "fire_engine-康定市-1", "测试村")
+    model.run()
+    assert len(model.world.roads.nodes) == 2
+    depart = next(e for e in model.recorder.events if e.kind == "depart")
+    assert depart.data["minutes"] == pytest.approx(30.0)      # fire_engine speed factor 1.0
+
+
+def test_missing_graphml_is_a_scenario_error(write, capsys):
+    from run_sim import main
+    write(EXACT_PLAN, "plan.yaml")
+    path = write(ONE_SITE + "roads: {graphml: nowhere.graphml}\n")
+    assert main(["validate", str(path)]) == 2
+    assert f"{path}:14: roads.graphml: road graph" in capsys.readouterr().err
