@@ -32,18 +32,17 @@ class CommandPost(mesa.Agent):
         self.name = f"{self.level}:{place.name}" if place else "national:国务院抗震救灾指挥部"
         self.estimates: dict[str, int] = {}     # group id -> deaths as last reported to this post
         self.onscene: set[str] = set()          # groups where this post has set up on-scene command
+        self._ancestors: list[CommandPost] | None = None
 
     @property
     def decision_delay(self) -> float:
         return self.model.plan.command.decision_delay_min.get(self.level, 0.0)
 
     def ancestors(self) -> list[CommandPost]:
-        """This post and every post above it, nearest first."""
-        out, post = [], self
-        while post is not None:
-            out.append(post)
-            post = post.parent
-        return out
+        """This post and every post above it, nearest first (the hierarchy never changes: computed once)."""
+        if self._ancestors is None:
+            self._ancestors = [self] + (self.parent.ancestors() if self.parent else [])
+        return self._ancestors
 
     def controls(self, owner: CommandPost) -> bool:
         """May this post task what `owner` owns (its own and its subordinates' resources)?"""
