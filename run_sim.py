@@ -16,7 +16,7 @@ import venv
 from pathlib import Path
 
 MIN_PYTHON = (3, 12)
-COMMANDS = ["sim.cli", "sim.montecarlo_cli", "sim.sweep_cli", "sim.reach_cli", "viz.cli"]
+COMMANDS = ["sim.cli", "sim.montecarlo_cli", "sim.sweep_cli", "sim.reach_cli", "viz.cli", "drills.cli"]
 HERE = Path(__file__).resolve().parent
 FIRST_RUN = ["run", "scenarios/luding-2022.yaml", "--seed", "7", "--out", "runs/luding"]
 

@@ -1,0 +1,446 @@
+"""The after-action report / improvement plan (AAR/IP) of a drill folder, in Markdown and HTML, zh or en.
+
+The report is built once as a list of blocks (headings, paragraphs, lists, tables, figures) and
+rendered twice, so the Markdown and the HTML always say the same. Charts are matplotlib PNGs with
+the CJK font of `mplfonts`, drawn for one branch or, with `against`, two branches overlaid.
+"""
+from __future__ import annotations
+
+import html
+import importlib.util
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+from drills.evaluate import Evaluation, Expectation, aviation_phases, evaluate  # noqa: E402
+from drills.log import header, read_log  # noqa: E402
+from drills.msel import LoadedMsel, clock_text, load_msel  # noqa: E402
+from drills.texts import TEXT  # noqa: E402
+from sim.events import Event, read_events  # noqa: E402
+from sim.metrics import TEN_HOURS, TWO_HOURS_MIN  # noqa: E402
+
+LEVEL_RANK = {"IV": 1, "III": 2, "II": 3, "I": 4}
+RATING_COLOUR = {"P": "#2e7d32", "S": "#9e9d24", "M": "#ef6c00", "U": "#c62828"}
+BRANCH_COLOUR = ("#1565c0", "#d84315")
+KPIS = ("aviation.share_within_2h", "aviation.p50_min", "aviation.p90_min", "relief.share_within_10h",
+        "relief.p90_hours", "rescue.rescued_alive", "rescue.deaths", "command.level", "command.time_to_level_min",
+        "command.mutual_aid_min")
+
+
+@dataclass
+class Branch:
+    """One drill folder, read back and evaluated."""
+    folder: Path
+    msel: LoadedMsel
+    records: list[dict[str, Any]]
+    events: list[Event]
+    evaluation: Evaluation
+
+    @property
+    def label(self) -> str:
+        start = header(self.records)
+        return f"{self.folder.name}" + (f" (T+{clock_text(start['branch_at'])})" if "branch_at" in start else "")
+
+    def site_name(self, site: str | None) -> str:
+        return next((e.data["name"] for e in self.events if e.kind == "impact" and e.place == site), site or "")
+
+
+def load_branch(folder: Path) -> Branch:
+    records = read_log(folder / "drill.jsonl")
+    msel = load_msel(_msel_path(folder, header(records)))
+    events = read_events(folder / "events.jsonl")
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return Branch(folder, msel, records, events, evaluate(msel, records, events, summary))
+
+
+def _msel_path(folder: Path, start: dict[str, Any]) -> Path:
+    given = Path(start["msel"])
+    for candidate in (given, folder / given, Path("scenarios/msel") / f"{start['drill']}.yaml"):
+        if candidate.is_file():
+            return candidate
+    return given
+
+
+def write_report(folder: Path, lang: str = "en", against: Path | None = None) -> list[Path]:
+    """Write aar.md, aar.html and charts/*.png into the drill folder; returns the report paths."""
+    branches = [load_branch(folder)] + ([load_branch(against)] if against else [])
+    t = TEXT[lang]
+    _use_cjk_font()
+    charts = draw_charts(branches, folder / "charts", t)
+    blocks = report_blocks(branches, charts, t)
+    md, page = folder / "aar.md", folder / "aar.html"
+    md.write_text(to_markdown(blocks), encoding="utf-8")
+    page.write_text(to_html(blocks, t["title"], lang), encoding="utf-8")
+    return [md, page]
+
+
+# -- text -----------------------------------------------------------------------------------------------
+def _t(minutes: float | None) -> str:
+    return "—" if minutes is None else "T+" + clock_text(minutes)
+
+
+def _decision_text(d: dict[str, Any], b: Branch, t: dict[str, str]) -> str:
+    parts = [t.get(f"kind:{d['kind']}", d["kind"])]
+    if d.get("unit"):
+        parts.append(d["unit"])
+    if d.get("level"):
+        parts.append(t["level"].format(d["level"]))
+    if d.get("place"):
+        parts.append("→ " + b.site_name(d.get("site") or d["place"]))
+    if d.get("items"):
+        parts.append(", ".join(f"{k} {v:,.0f}" for k, v in d["items"].items()))
+    if d.get("text"):
+        parts.append(f"“{d['text']}”")
+    return " ".join(parts)
+
+
+def _expect_text(x: Expectation, t: dict[str, str]) -> str:
+    e = x.expect
+    bits = [t.get(f"kind:{e.action}", e.action)] + [v for v in (e.unit, e.place) if v]
+    if e.level:
+        bits.append(t["level"].format(e.level))
+    return " ".join(bits) + " " + t["within"].format(e.within_min)
+
+
+def _status(x: Expectation, t: dict[str, str]) -> str:
+    if x.status == "late":
+        return t["late_by"].format(x.late_by)
+    return t[f"status:{x.status}"]
+
+
+def _evidence(r, b: Branch, t: dict[str, str]) -> str:
+    o = r.objective
+    if r.expectation is not None:
+        x = r.expectation
+        taken = _t(x.decision["t"]) if x.decision else t["never"]
+        return t["evidence_action"].format(action=_expect_text(x, t), taken=taken, deadline=_t(x.deadline),
+                                           status=_status(x, t))
+    target = f"≥ {_fmt(o.kpi, o.at_least)}" if o.at_least is not None else f"≤ {_fmt(o.kpi, o.at_most)}"
+    text = t["evidence_kpi"].format(kpi=o.kpi, value=_fmt(o.kpi, r.value), target=target)
+    if o.kpi == "aviation.share_within_2h":
+        late = [f"{b.site_name(s)} {_t(p['arrived']) if p['arrived'] is not None else t['never']}"
+                for s, p in aviation_phases(b.events).items() if p["arrived"] is None or p["arrived"] > TWO_HOURS_MIN]
+        text += ("; " + t["over_2h"] + ": " + ", ".join(late)) if late else ""
+    if o.kpi == "relief.share_within_10h":
+        hours = b.evaluation.summary.get("relief.hours", {})
+        late = [f"{b.site_name(s)} {h:.1f} h" if h is not None else f"{b.site_name(s)} {t['never']}"
+                for s, h in hours.items() if h is None or h > TEN_HOURS]
+        text += ("; " + t["over_10h"] + ": " + ", ".join(late)) if late else ""
+    return text
+
+
+def _fmt(kpi: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if "share" in kpi:
+        return f"{value:.0%}"
+    if kpi.endswith("_min"):
+        return f"{value:.0f} min"
+    if kpi.endswith("_hours"):
+        return f"{value:.1f} h"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _finding_text(key: str, b: Branch, t: dict[str, str]) -> str:
+    """A finding key (`objective:ID`, `expect:I-02`, `cause:air_deciding`, `rejected:kind:why`) in words."""
+    kind, _, rest = key.partition(":")
+    if kind == "objective":
+        r = next(r for r in b.evaluation.objectives if r.objective.id == rest)
+        return f"{rest} ({r.rating}): {r.objective.text}"
+    if kind == "expect":
+        x = next(x for x in b.evaluation.expectations if x.source == rest)
+        return f"{rest}: {_expect_text(x, t)} — {_status(x, t)}"
+    if kind == "rejected":
+        what, _, why = rest.partition(":")
+        return t["rejected_issue"].format(kind=t.get(f"kind:{what}", what), why=why)
+    return t.get(key, key)
+
+
+# -- blocks --------------------------------------------------------------------------------------------
+def report_blocks(branches: list[Branch], charts: list[tuple[Path, str]], t: dict[str, str]) -> list[tuple]:
+    b = branches[0]
+    m = b.msel.msel
+    blocks: list[tuple] = [("h1", f"{t['title']}: {m.title or m.drill}")]
+    blocks += _overview(b, t)
+    blocks += [("h2", t["objectives"]), ("table", [t["col_id"], t["col_objective"], t["col_owner"], t["col_rating"],
+                                                   t["col_met"], t["col_evidence"]], _objective_rows(b, t))]
+    blocks += _timeline(b, t)
+    blocks += [("h2", t["kpis"]), ("table", [t["col_kpi"], *[x.label for x in branches]],
+                                   [[k, *[_fmt(k, x.evaluation.summary.get(k)) for x in branches]] for k in KPIS])]
+    blocks += [("img", str(path.relative_to(b.folder)), caption) for path, caption in charts]
+    if len(branches) > 1:
+        blocks += _comparison(branches, t)
+    blocks += _hot_wash(b, t)
+    blocks += [("h2", t["ip"]), ("p", t["ip_note"]), ("table", [t["col_n"], t["col_objective"], t["col_issue"],
+                                                                t["col_cause"], t["col_action"], t["col_element"],
+                                                                t["col_owner"], t["col_grade"], t["col_start"],
+                                                                t["col_due"]], _ip_rows(b, t))]
+    return blocks
+
+
+def _overview(b: Branch, t: dict[str, str]) -> list[tuple]:
+    m, start, ev = b.msel.msel, header(b.records), b.evaluation
+    rows = [[t["drill"], m.drill], [t["scenario"], f"{b.msel.loaded.scenario.title} ({m.scenario})"],
+            [t["seed"], str(start["seed"])], [t["date"], ev.start_date.isoformat()],
+            [t["roles"], ", ".join(r.name for r in m.roles)],
+            [t["played"], t["played_fmt"].format(injects=len(ev.injects), decisions=len(ev.decisions))]]
+    if "branch_at" in start:
+        rows.append([t["branch"], f"{start['branch_of']} @ {_t(start['branch_at'])}"])
+    return [("h2", t["overview"]), ("table", ["", ""], rows)]
+
+
+def _objective_rows(b: Branch, t: dict[str, str]) -> list[list[str]]:
+    return [[r.objective.id, r.objective.text, b.msel.role_name(r.objective.owner), f"@rating:{r.rating}",
+             t["yes"] if r.met else t["no"], _evidence(r, b, t)] for r in b.evaluation.objectives]
+
+
+def _timeline(b: Branch, t: dict[str, str]) -> list[tuple]:
+    ev = b.evaluation
+    expected = [[x.source, _expect_text(x, t), b.msel.role_name(x.owner), _t(x.anchor), _t(x.deadline),
+                 _t(x.decision["t"]) if x.decision else "—", f"@status:{x.status}:{_status(x, t)}"]
+                for x in sorted(ev.expectations, key=lambda x: (x.anchor is None, x.anchor or 0))]
+    decided = [[_t(d["t"]), _decision_text(d, b, t), d.get("by") or d.get("source", ""),
+                f"@status:{cls}:{t['class:' + cls]}" + (f" ({d['error']})" if d.get("error") else "")]
+               for d, cls in ev.decisions]
+    injects = [[_t(r["t"]), r["id"], f"{r['from']} → {b.msel.role_name(r['to'])}", t.get(f"ch:{r['channel']}",
+                r["channel"]), r["message"], (r["effect"] or "") + ("" if r["result"] == "ok" else f" ({r['result']})")]
+               for r in ev.injects]
+    return [("h2", t["timeline"]), ("p", t["timeline_note"]),
+            ("table", [t["col_source"], t["col_expected"], t["col_to"], t["col_from_t"], t["col_deadline"],
+                       t["col_taken"], t["col_status"]], expected),
+            ("h3", t["decisions"]),
+            ("table", [t["col_time"], t["col_decision"], t["col_by"], t["col_result"]], decided),
+            ("h3", t["injects"]), ("table", [t["col_time"], t["col_id"], t["col_from_to"], t["col_channel"],
+                                             t["col_message"], t["col_effect"]], injects)]
+
+
+def _comparison(branches: list[Branch], t: dict[str, str]) -> list[tuple]:
+    a, b = branches
+    rows = []
+    for k in KPIS:
+        va, vb = a.evaluation.summary.get(k), b.evaluation.summary.get(k)
+        delta = f"{vb - va:+.2f}" if isinstance(va, (int, float)) and isinstance(vb, (int, float)) else ""
+        rows.append([k, _fmt(k, va), _fmt(k, vb), delta])
+    timeline = [[_t(d["t"]), x.label, _decision_text(d, x, t)] for x in branches for d, _ in x.evaluation.decisions]
+    timeline.sort(key=lambda r: r[0])
+    ratings = [[r.objective.id, f"@rating:{r.rating}", f"@rating:{q.rating}"]
+               for r, q in zip(a.evaluation.objectives, b.evaluation.objectives)]
+    return [("h2", t["compare"]), ("p", t["compare_note"].format(a=a.label, b=b.label)),
+            ("table", [t["col_kpi"], a.label, b.label, "Δ"], rows),
+            ("table", [t["col_id"], a.label, b.label], ratings),
+            ("table", [t["col_time"], t["col_branch"], t["col_decision"]], timeline)]
+
+
+def _hot_wash(b: Branch, t: dict[str, str]) -> list[tuple]:
+    ev = b.evaluation
+    strengths = [_finding_text(s, b, t) for s in ev.strengths] or [t["none"]]
+    areas = [f"{_finding_text(f.issue, b, t)} — {t.get(f.cause, f.cause)}" for f in ev.findings] or [t["none"]]
+    return [("h2", t["hot_wash"]), ("h3", t["strengths"]), ("ul", strengths), ("h3", t["areas"]), ("ul", areas)]
+
+
+def _ip_rows(b: Branch, t: dict[str, str]) -> list[list[str]]:
+    ev = b.evaluation
+    return [[str(n), f.objective or "—", _finding_text(f.issue, b, t), t.get(f.cause, f.cause),
+             t.get(f.recommendation, f.recommendation), t[f"element:{f.element}"], b.msel.role_name(f.owner),
+             t[f"grade:{f.grade}"], ev.start_date.isoformat(), ev.due_date.isoformat()]
+            for n, f in enumerate(ev.findings, 1)]
+
+
+# -- rendering -------------------------------------------------------------------------------------------
+def _cell_md(cell: str) -> str:
+    if cell.startswith("@rating:"):
+        return f"**{cell[8:]}**"
+    if cell.startswith("@status:"):
+        return cell.split(":", 2)[2]
+    return cell.replace("|", "\\|").replace("\n", " ")
+
+
+def _cell_html(cell: str) -> str:
+    if cell.startswith("@rating:"):
+        r = cell[8:]
+        return f'<span class="badge" style="background:{RATING_COLOUR[r]}">{r}</span>'
+    if cell.startswith("@status:"):
+        _, cls, text = cell.split(":", 2)
+        return f'<span class="st-{cls}">{html.escape(text)}</span>'
+    return html.escape(cell)
+
+
+def to_markdown(blocks: list[tuple]) -> str:
+    out = []
+    for block in blocks:
+        kind = block[0]
+        if kind in ("h1", "h2", "h3"):
+            out.append("#" * int(kind[1]) + " " + block[1])
+        elif kind == "p":
+            out.append(block[1])
+        elif kind == "ul":
+            out.append("\n".join(f"- {item}" for item in block[1]))
+        elif kind == "img":
+            out.append(f"![{block[2]}]({block[1]})")
+        else:
+            head, rows = block[1], block[2]
+            lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+            lines += ["| " + " | ".join(_cell_md(c) for c in row) + " |" for row in rows]
+            out.append("\n".join(lines))
+    return "\n\n".join(out) + "\n"
+
+
+CSS = """body{font-family:"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:2em auto;
+max-width:1180px;color:#222;line-height:1.45}h1{border-bottom:3px solid #1565c0;padding-bottom:.3em}
+h2{color:#1565c0;margin-top:1.6em}table{border-collapse:collapse;width:100%;font-size:13px;margin:.6em 0}
+th,td{border:1px solid #ccc;padding:4px 6px;
+vertical-align:top;text-align:left}th{background:#eef3fb}tr:nth-child(even) td{background:#fafafa}
+.badge{color:#fff;font-weight:bold;padding:1px 8px;border-radius:10px}figure{display:inline-block;width:49%;margin:0}
+figure img{width:100%}figcaption{font-size:12px;color:#555}.st-on_time,.st-expected{color:#2e7d32}
+.st-late,.st-unexpected{color:#ef6c00;font-weight:bold}.st-missing,.st-rejected{color:#c62828;font-weight:bold}
+.st-note,.st-not_released{color:#777}"""
+
+
+def to_html(blocks: list[tuple], title: str, lang: str) -> str:
+    body = []
+    for block in blocks:
+        kind = block[0]
+        if kind in ("h1", "h2", "h3", "p"):
+            body.append(f"<{kind}>{html.escape(block[1])}</{kind}>")
+        elif kind == "ul":
+            body.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in block[1]) + "</ul>")
+        elif kind == "img":
+            body.append(f'<figure><img src="{html.escape(block[1])}" alt="{html.escape(block[2])}">'
+                        f"<figcaption>{html.escape(block[2])}</figcaption></figure>")
+        else:
+            head = "".join(f"<th>{html.escape(h)}</th>" for h in block[1]) if any(block[1]) else ""
+            rows = "".join("<tr>" + "".join(f"<td>{_cell_html(c)}</td>" for c in row) + "</tr>" for row in block[2])
+            body.append(f"<table>{'<tr>' + head + '</tr>' if head else ''}{rows}</table>")
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+# -- charts -------------------------------------------------------------------------------------------
+def _use_cjk_font() -> None:
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or spec.origin is None:
+        return
+    path = Path(spec.origin).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    if path.is_file():
+        font_manager.fontManager.addfont(str(path))
+        plt.rcParams["font.family"] = font_manager.FontProperties(fname=str(path)).get_name()
+        plt.rcParams["axes.unicode_minus"] = False
+
+
+def draw_charts(branches: list[Branch], folder: Path, t: dict[str, str]) -> list[tuple[Path, str]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, draw in (("reach", _reach), ("relief", _relief), ("gantt", _gantt), ("level", _level)):
+        fig, ax = plt.subplots(figsize=(7.2, 4.2), dpi=110)
+        caption = draw(ax, branches, t)
+        fig.tight_layout()
+        path = folder / f"{name}.png"
+        fig.savefig(path)
+        plt.close(fig)
+        out.append((path, caption))
+    return out
+
+
+def _reach(ax, branches: list[Branch], t: dict[str, str]) -> str:
+    sites = [e.place for e in branches[0].events if e.kind == "impact"]
+    height = 0.8 / len(branches)
+    end = max(b.msel.loaded.scenario.hours * 60 for b in branches)
+    for k, b in enumerate(branches):
+        first = b.evaluation.summary.get("aviation.first_arrival_min", {})
+        ys = [i + k * height for i in range(len(sites))]
+        vals = [first.get(s) for s in sites]
+        ax.barh(ys, [v if v is not None else end for v in vals], height=height, color=BRANCH_COLOUR[k],
+                label=b.label)
+        for y, v in zip(ys, vals):
+            ax.text((v if v is not None else end), y, f" {v:.0f}" if v is not None else f" {t['never']}",
+                    va="center", fontsize=7)
+    ax.axvline(TWO_HOURS_MIN, color="#c62828", ls="--", label=t["line_2h"])
+    ax.set_yticks([i + 0.4 - height / 2 for i in range(len(sites))], [branches[0].site_name(s) for s in sites])
+    reached = [v for b in branches for v in b.evaluation.summary.get("aviation.first_arrival_min", {}).values()
+               if v is not None]
+    ax.set_xlim(0, max([TWO_HOURS_MIN * 2, *reached]) * 1.15)
+    ax.set_xlabel(t["ax_minutes"])
+    ax.set_title(t["chart_reach"])
+    ax.legend(fontsize=7, loc="lower right")
+    return t["chart_reach"]
+
+
+def _relief(ax, branches: list[Branch], t: dict[str, str]) -> str:
+    for k, b in enumerate(branches):
+        need = {e.place: e.data["homeless"] for e in b.events if e.kind == "impact" and e.data["homeless"] > 0}
+        total = sum(need.values()) or 1
+        times = sorted((e.t / 60, need.get(e.place, 0)) for e in b.events if e.kind == "relieved" and e.place in need)
+        xs, ys, acc = [0.0], [0.0], 0
+        for h, n in times:
+            acc += n
+            xs.append(h)
+            ys.append(acc / total)
+        xs.append(b.msel.loaded.scenario.hours)
+        ys.append(ys[-1])
+        ax.step(xs, ys, where="post", color=BRANCH_COLOUR[k], label=b.label, lw=2)
+    ax.axvline(TEN_HOURS, color="#c62828", ls="--", label=t["line_10h"])
+    ax.axhline(0.9, color="#777", ls=":", lw=1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, 24)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(t["ax_hours"])
+    ax.set_ylabel(t["ax_relieved"])
+    ax.set_title(t["chart_relief"])
+    ax.legend(fontsize=7, loc="lower right")
+    return t["chart_relief"]
+
+
+def _gantt(ax, branches: list[Branch], t: dict[str, str]) -> str:
+    b = branches[0]
+    grounded = [(e.t, e.agent if e.kind == "unserviceable" else e.data["unit"]) for e in b.events
+                if e.kind == "unserviceable" or (e.kind == "inject_effect" and e.data.get("effect") == "unserviceable")]
+    names = sorted({e.agent for e in b.events if e.kind == "launch"} | {who for _, who in grounded})
+    rows = {n: i for i, n in enumerate(names)}
+    open_at: dict[str, float] = {}
+    for e in b.events:
+        if e.kind == "launch":
+            open_at[e.agent] = e.t
+        elif e.kind == "land" and e.agent in open_at:
+            start = open_at.pop(e.agent)
+            ax.barh(rows[e.agent], (e.t - start) / 60, left=start / 60, color=BRANCH_COLOUR[0], height=0.6)
+    for t_min, who in grounded:
+        ax.plot([t_min / 60], [rows[who]], marker="x", color="#c62828", ms=9, clip_on=False)
+    for agent, start in open_at.items():
+        ax.barh(rows[agent], 24 - start / 60, left=start / 60, color=BRANCH_COLOUR[0], height=0.6, alpha=0.5)
+    ax.axvline(TWO_HOURS_MIN / 60, color="#c62828", ls="--", lw=1)
+    ax.set_yticks(range(len(names)), names, fontsize=7)
+    ax.set_xlim(0, 24)
+    ax.set_xlabel(t["ax_hours"])
+    ax.set_title(t["chart_gantt"])
+    return t["chart_gantt"] + f" ({b.label})"
+
+
+def _level(ax, branches: list[Branch], t: dict[str, str]) -> str:
+    for k, b in enumerate(branches):
+        xs, ys = [0.0], [0]
+        for e in b.events:
+            if e.kind == "level":
+                xs.append(e.t / 60)
+                ys.append(LEVEL_RANK[e.data["level"]])
+        xs.append(b.msel.loaded.scenario.hours)
+        ys.append(ys[-1])
+        ax.step(xs, ys, where="post", color=BRANCH_COLOUR[k], lw=2, label=b.label)
+        for d, _ in b.evaluation.decisions:
+            if d["kind"] == "set_level" and d["ok"]:
+                ax.plot([d["t"] / 60], [LEVEL_RANK[d["level"]]], marker="v", color=BRANCH_COLOUR[k], ms=8)
+    for r in branches[0].evaluation.injects:
+        ax.axvline(r["t"] / 60, color="#999", lw=0.6, ls=":")
+    ax.set_yticks(range(5), [t["no_response"], "IV", "III", "II", "I"])
+    ax.set_xlim(0, 24)
+    ax.set_ylim(-0.3, 4.3)
+    ax.set_xlabel(t["ax_hours"])
+    ax.set_title(t["chart_level"])
+    ax.legend(fontsize=7, loc="lower right")
+    return t["chart_level"]
