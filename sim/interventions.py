@@ -72,6 +72,8 @@ def request_mutual_aid(model) -> None:
     """Ask the plan's partner regions for help now."""
     if not model.plan.mutual_aid:
         raise InterventionError("the plan names no mutual-aid partners")
+    if model.command.aid_requested:
+        raise InterventionError("mutual aid has already been requested")
     _record(model, "order", order="mutual_aid")
     model.command.request_mutual_aid(force=True)
 
@@ -114,7 +116,12 @@ def note(model, text: str) -> None:
 # -- effects of injects ---------------------------------------------------------------------------
 def new_incident(model, place: str, trapped: int = 0, injured: int = 0, homeless: int = 0, killed: int = 0) -> None:
     """A new site appears (a landslide burying a village): it is reported like any other."""
-    p = model.world.places.get(place) or gazetteer().find(place)
+    try:
+        p = model.world.places.get(place) or gazetteer().find(place)
+    except KeyError as exc:
+        raise InterventionError(exc.args[0]) from None
+    if any(g.place.id == p.id for g in model.groups):
+        raise InterventionError(f"{p.name} is already an affected site: a new incident needs a new place")
     _record(model, "inject_effect", p.id, effect="new_incident", trapped=trapped, injured=injured)
     model.hit(p, Damage(model.plan.command.report_delay_min.comms_cut_intensity - 1, killed, trapped, injured,
                         homeless))

@@ -29,6 +29,14 @@ def test_dispatch_sends_the_named_unit_and_busy_units_are_refused(model):
         iv.dispatch(model, "nobody", "泸定县")
 
 
+def test_mutual_aid_is_asked_once(model):
+    iv.request_mutual_aid(model)
+    model.env.run(until=model.env.now + 1)
+    assert any(e.kind == "mutual_aid_request" for e in model.recorder.events)
+    with pytest.raises(iv.InterventionError, match="already"):
+        iv.request_mutual_aid(model)
+
+
 def test_raising_the_level_takes_the_activation_delay(model):
     iv.set_level(model, "I", "room decision after the M6.8 report")
     model.env.run(until=5 + model.plan.response.activation_delay_min["I"] - 1)
@@ -66,6 +74,10 @@ def test_inject_effects(model):
     n = len(model.groups)
     iv.new_incident(model, "天全县", trapped=12, injured=3, homeless=200)
     assert len(model.groups) == n + 1 and model.groups[-1].trapped == 12
+    with pytest.raises(iv.InterventionError, match="already an affected site"):
+        iv.new_incident(model, "天全县", trapped=1)
+    with pytest.raises(iv.InterventionError, match="unknown place"):
+        iv.new_incident(model, "无此县", trapped=1)
     iv.false_report(model, "泸定县", 400)
     assert model.command.lead.estimates[ids["泸定县"]] == 400
     assert any(e.kind == "level_decision" and e.data["level"] == "I" for e in model.recorder.events)
