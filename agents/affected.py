@@ -55,6 +55,7 @@ class AffectedGroup(mesa.Agent):
         self.trapped_at_onset = hit.trapped
         self.teams_assigned = 0
         self.seats_inbound = 0    # seats on helicopters tasked here and not yet arrived
+        self.survival_at = survival   # hours since start -> share alive when reached; floods set their own
 
     @property
     def unhurt(self) -> int:
@@ -63,7 +64,7 @@ class AffectedGroup(mesa.Agent):
     def extract(self, wanted: int, now_min: float) -> tuple[int, int]:
         """Take up to `wanted` people out of the rubble now: (alive, dead), decided at this moment."""
         n = min(wanted, self.trapped)
-        alive = int(self.model.streams["rescue"].binomial(n, survival(now_min / 60.0))) if n else 0
+        alive = int(self.model.streams["rescue"].binomial(n, self.survival_at(now_min / 60.0))) if n else 0
         self.trapped -= n
         self.rescued += alive
         self.dead += n - alive

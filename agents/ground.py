@@ -8,10 +8,12 @@ from __future__ import annotations
 import math
 
 import mesa
+import numpy as np
 import simpy
 
 from agents.missions import Mission
 from sim.catalogue import GroundType
+from sim.geo import haversine_km
 
 SHIFT_MIN = 60.0
 
@@ -29,8 +31,15 @@ class FireRescueUnit(mesa.Agent):
         model.env.process(self.run())
 
     def eta_min(self, node: int) -> float:
-        """Road minutes from where the unit stands to a node (inf when every road is cut)."""
-        return float(self.model.world.roads.minutes_from(self.node)[node]) / self.spec.speed_factor
+        """Road minutes from where the unit stands to a node (inf when every road is cut); a unit with
+        boats drives to the open node that makes the trip shortest and goes on by boat."""
+        roads = self.model.world.roads
+        by_road = roads.minutes_from(self.node) / self.spec.speed_factor
+        if math.isfinite(by_road[node]) or not self.spec.boat_kmh:
+            return float(by_road[node])
+        n = roads.nodes[node]
+        boat_km = haversine_km(n.lat, n.lon, roads.lat, roads.lon) * self.model.catalogue.road_settings.detour_factor
+        return float(np.min(by_road + boat_km / self.spec.boat_kmh * 60))
 
     def run(self):
         while True:

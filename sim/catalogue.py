@@ -1,4 +1,4 @@
-"""The force and supply catalogue: aircraft types, ground unit types, relief items, road settings.
+"""The force and supply catalogue: aircraft, ground units, relief items, roads, warnings, water drops.
 
 The figures live in `catalogue.yaml` beside this file, each with its source; this module only
 types them, so a typo in the catalogue fails loudly at load time rather than mid-run.
@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Frozen(BaseModel):
@@ -45,6 +45,8 @@ class GroundType(Frozen):
     speed_factor: float
     rescue_per_hour: float
     crew: int
+    line_m_per_h: float = 0.0          # fire line a forest fire team builds
+    boat_kmh: float | None = None      # boats: goes on across flooded land where trucks stop
 
 
 class ReliefItem(Frozen):
@@ -72,6 +74,27 @@ class FloodTrigger(Frozen):
     level: Literal["I", "II", "III", "IV"]
     condition: str
     commander: Literal["national", "provincial", "municipal", "county"]
+    reported: list[str] = []           # condition keys a hazard model reports that meet this level
+
+
+class WarningChannel(Frozen):
+    reach: float = Field(gt=0, le=1)
+    delay_min: float = Field(ge=0)
+
+
+class WarningSettings(Frozen):
+    evacuation_rate_per_h: float = Field(gt=0)
+
+
+class WaterDrop(Frozen):
+    water_kg: float = Field(gt=0)
+    fill_min: float = Field(ge=0)
+    drop_min: float = Field(ge=0)
+
+
+class FireSettings(Frozen):
+    coverage_l_per_m2: float = Field(gt=0)
+    wet_strip_m: float = Field(gt=0)
 
 
 class Density(Frozen):
@@ -87,6 +110,11 @@ class Catalogue(Frozen):
     road_settings: RoadSettings
     response_levels: dict[str, list[QuakeTrigger] | list[FloodTrigger]]
     population_density_per_km2: Density
+    warning_channels: dict[str, WarningChannel]
+    warning_settings: WarningSettings
+    wind_limit_ms: dict[Literal["helicopter", "fixed_wing", "transport"], float]
+    water_drops: dict[str, WaterDrop]
+    fire_settings: FireSettings
 
 
 @cache

@@ -19,6 +19,7 @@ import numpy as np
 from agents.command_post import CommandPost
 from agents.missions import Mission
 from agents.supply import Consignment
+from sim.catalogue import FloodTrigger
 from sim.dispatch import POLICIES
 from sim.geo import gazetteer, haversine_km
 
@@ -62,6 +63,7 @@ class Command:
         self.aid_requested = False
         self.magnitude = 0.0          # as known to command: from the automatic quick report on
         self.density = 0.0
+        self.conditions: set[str] = set()   # reported by floods, typhoons, fires, dammed lakes
 
     # -- hierarchy -------------------------------------------------------------------------------
     def post(self, place_id: str) -> CommandPost:
@@ -117,6 +119,18 @@ class Command:
             if g.comms_cut:
                 self.request_flight(g, self.lead, "recon")
 
+    def report_condition(self, hazard: str, condition: str, place: str) -> None:
+        """A non-earthquake hazard reports a condition (e.g. `severe_urban_waterlogging`): after the
+        quick-report delay the lead post hears of it and reassesses the level on its plan's triggers."""
+        if condition not in self.conditions:
+            self.conditions.add(condition)
+            self.model.env.process(self._condition(hazard, condition, place))
+
+    def _condition(self, hazard: str, condition: str, place: str):
+        yield self.model.env.timeout(self.plan.response.quick_report_min)
+        self.lead._record("quick_report", place, hazard=hazard, condition=condition)
+        self.assess(self.lead)
+
     def _density(self, hazard) -> float:
         """People per km² within 50 km of the epicentre (the plan's dense / fairly dense test)."""
         cands = self.model.world.candidates
@@ -129,6 +143,9 @@ class Command:
         """The lead post decides the level on the magnitude and the deaths reported to it."""
         cat = self.model.catalogue
         triggers = cat.response_levels[self.plan.response.triggers]
+        if isinstance(triggers[0], FloodTrigger):
+            self._assess_conditions(triggers)
+            return
         deaths = sum(post.estimates.values())
         density = cat.population_density_per_km2
         mag = self.magnitude
@@ -139,6 +156,14 @@ class Command:
                 reason = (f"{deaths} deaths reported" if deaths >= t.deaths_at_least else
                           f"M{mag:.1f} in a {'dense' if dense else 'fairly dense'} area")
                 self._raise(t.level, t.commander, reason)
+                return
+
+    def _assess_conditions(self, triggers: list[FloodTrigger]) -> None:
+        """Plans graded by reported conditions (flood control, forest fire): the most severe level met."""
+        for t in triggers:                          # most severe first
+            met = sorted(self.conditions.intersection(t.reported))
+            if met:
+                self._raise(t.level, t.commander, f"{met[0]} reported")
                 return
 
     def _raise(self, level: str, commander: str, reason: str) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from sim.events import Event
+from sim.warnings import warning_kpis
 
 TWO_HOURS_MIN = 120.0
 TEN_HOURS = 10.0
@@ -60,6 +61,7 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
         "sites": len(impacts),
         "population.affected": sum(d["population"] for d in impacts.values()),
         **command_kpis(events),
+        **warning_kpis(events),
     }
 
 

@@ -180,8 +180,9 @@ class ResponseModel(mesa.Model):
         self.command.serve_queue()
 
     # -- what hazards call ------------------------------------------------------------------------
-    def hit(self, place: Place, hit: Damage) -> AffectedGroup:
-        """People at a place are affected: a group with its needs, reported by its county post."""
+    def hit(self, place: Place, hit: Damage, **extra) -> AffectedGroup:
+        """People at a place are affected: a group with its needs, reported by its county post.
+        `extra` (e.g. `hazard="flood", depth_m=1.2`) goes into the impact event."""
         items, w = self.catalogue.relief_items, self.world
         needs = {k: float(math.ceil(hit.homeless * it.per_person_day)) for k, it in items.items() if hit.homeless}
         group = AffectedGroup(self, place, hit, self.node_at(place), needs, w.elevation.get(place.id))
@@ -190,8 +191,8 @@ class ResponseModel(mesa.Model):
             self.env.process(self._repair(group))
         self.groups.append(group)
         self.recorder.record(self.env.now, "impact", "hazard", place.id, name=place.name, lat=place.lat,
-                             lon=place.lon, intensity=hit.intensity, population=place.population,
-                             killed=hit.killed, trapped=hit.trapped, injured=hit.injured, homeless=hit.homeless)
+                             lon=place.lon, intensity=hit.intensity, population=place.population, killed=hit.killed,
+                             trapped=hit.trapped, injured=hit.injured, homeless=hit.homeless, **extra)
         self.command.post(w.county_of.get(place.id, place.id)).learn_of(group)
         return group
 

@@ -79,9 +79,12 @@ class YamlDoc:
             raise ScenarioError([self._explain(model, e) for e in exc.errors()]) from None
 
     def _explain(self, model: type[BaseModel], err: dict) -> str:
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        raw = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        loc = _untagged(model, raw)
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc = (*loc, err["ctx"]["discriminator"].strip("'"))
         if err["type"] == "extra_forbidden":
-            known = _fields_at(model, loc[:-1])
+            known = _fields_at(model, raw[:-1])
             close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
             return self.problem(loc, f"unknown key{hint}")
@@ -92,21 +95,46 @@ class YamlDoc:
 
 def _fields_at(model: Any, loc: Loc) -> list[str]:
     """Field names of the model reached by following `loc` through models, lists and dicts."""
-    current = model
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
-            if field is None:
-                return []
-            current = field.annotation
-        else:
-            args = typing.get_args(current)
-            current = args[-1] if args else None
-    current = _unwrap(current)
+    current = _walk(model, loc)[1]
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
+
+
+def _untagged(model: Any, loc: Loc) -> Loc:
+    """`loc` without the tags pydantic inserts after a discriminated union (`hazards.0.flood.x` -> `hazards.0.x`)."""
+    return _walk(model, loc)[0]
+
+
+def _walk(model: Any, loc: Loc) -> tuple[Loc, Any]:
+    """Follow `loc` through models, lists, dicts and tagged unions: (loc without tags, type reached)."""
+    current, out = model, []
+    for part in loc:
+        current = _unwrap(current)
+        members = _tagged(current)
+        if part in members:
+            current = members[part]
+            continue
+        out.append(part)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            current = field.annotation if field is not None else None
+        else:
+            args = typing.get_args(current)
+            current = args[-1] if args else None
+    return tuple(out), _unwrap(current)
+
+
+def _tagged(tp: Any) -> dict[str, Any]:
+    """Tag -> model of a union of models told apart by a `type` literal (empty for anything else)."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return {}
+    out = {}
+    for member in typing.get_args(tp):
+        field = getattr(member, "model_fields", {}).get("type")
+        for tag in typing.get_args(field.annotation) if field is not None else ():
+            out[tag] = member
+    return out
 
 
 def _unwrap(tp: Any) -> Any:
