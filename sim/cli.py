@@ -45,6 +45,7 @@ KPI_ROWS = [("aviation.share_within_2h", "{:.0%}"), ("aviation.p50_min", "{:.0f}
             ("aviation.p90_min", "{:.0f} min"), ("relief.people", "{:,}"), ("relief.share_within_10h", "{:.0%}"),
             ("relief.p90_hours", "{:.1f} h"), ("rescue.trapped", "{:,}"), ("rescue.rescued_alive", "{:,}"),
             ("rescue.deaths", "{:,}"), ("rescue.still_trapped", "{:,}"), ("sites", "{}"),
+            ("warning.coverage", "{:.0%}"),
             ("command.level", "{}"), ("command.time_to_level_min", "{:.0f} min"), ("command.requests", "{}"),
             ("command.request_median_min", "{:.0f} min"), ("command.mutual_aid_min", "{:.0f} min")]
 

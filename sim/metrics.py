@@ -30,13 +30,15 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
     """The KPI dictionary of one run."""
     events = list(events)
     impacts = {e.place: e.data for e in events if e.kind == "impact"}
+    onset = {e.place: e.t for e in events if e.kind == "impact"}     # clocks start when each site is hit
     first: dict[str, float] = {}
     for e in events:
-        if e.kind == "arrive" and e.data.get("mission") in ("rescue", "airlift") and e.place in impacts:
-            first.setdefault(e.place, e.t)
+        airborne = e.kind == "arrive" and e.data.get("mission") in ("rescue", "airlift")
+        if airborne and e.t >= onset.get(e.place, math.inf):
+            first.setdefault(e.place, e.t - onset[e.place])
     arrival = {site: first.get(site) for site in impacts}
     times = [t if t is not None else math.inf for t in arrival.values()]
-    relieved = {e.place: e.t for e in events if e.kind == "relieved"}
+    relieved = {e.place: e.t - onset.get(e.place, 0.0) for e in events if e.kind == "relieved"}
     need = {site: d["homeless"] for site, d in impacts.items() if d["homeless"] > 0}
     hours = {site: (relieved[site] / 60 if site in relieved else None) for site in need}
     people = sum(need.values())

@@ -70,8 +70,10 @@ class ResponseModel(mesa.Model):
         return self.spec.start + timedelta(minutes=minutes)
 
     def run(self) -> None:
-        """Run to the scenario's end and record the final state of every group."""
-        self.env.run(until=self.spec.hours * 60)
+        """Run to the scenario's end (from wherever the clock stands) and record every group's final state."""
+        end = self.spec.hours * 60
+        if self.env.now < end:
+            self.env.run(until=end)
         for g in self.groups:
             self.recorder.record(self.env.now, "final", "", g.place.id, dead=g.dead, trapped=g.trapped,
                                  injured=g.injured, rescued=g.rescued, evacuated=g.evacuated, unhurt=g.unhurt,

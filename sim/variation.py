@@ -79,12 +79,15 @@ KM_PER_DEG_LAT = 111.32
 
 
 def vary_hazards(hazards: list, varies: Varies, rng: np.random.Generator) -> list:
-    """The hazards of this run: magnitude and epicentre drawn, a second quake maybe added.
+    """The hazards of this run: earthquakes' magnitude and epicentre drawn, a second quake maybe added.
 
     Every draw is made whether or not it is used, so the stream stays aligned between scenarios.
     """
     out = []
     for hz in hazards:
+        if hz.type != "earthquake":            # floods, typhoons and fires vary through their own inputs
+            out.append(hz)
+            continue
         mag = hz.magnitude + varies.magnitude_sd * rng.standard_normal()
         dist_km = varies.epicentre_jitter_km * math.sqrt(rng.random())
         angle = rng.uniform(0, 2 * math.pi)
