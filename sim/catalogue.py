@@ -102,6 +102,15 @@ class Density(Frozen):
     fairly_dense: float
 
 
+class CentralDepots(Frozen):
+    first_batch_1998: list[str]
+    later_additions_reported: list[str]
+
+    @property
+    def cities(self) -> list[str]:
+        return self.first_batch_1998 + self.later_additions_reported
+
+
 class Catalogue(Frozen):
     aircraft: dict[str, AircraftType]
     aviation_settings: AviationSettings
@@ -110,6 +119,7 @@ class Catalogue(Frozen):
     road_settings: RoadSettings
     response_levels: dict[str, list[QuakeTrigger] | list[FloodTrigger]]
     population_density_per_km2: Density
+    central_reserve_depots: CentralDepots
     warning_channels: dict[str, WarningChannel]
     warning_settings: WarningSettings
     wind_limit_ms: dict[Literal["helicopter", "fixed_wing", "transport"], float]

@@ -310,8 +310,12 @@ def check_forces(forces: Forces, at: Loc) -> list[tuple[Loc, str]]:
         if g.type not in cat.ground_units:
             out.append(((*at, "fire_rescue", i, "type"), _unknown("ground unit type", g.type, cat.ground_units)))
         out.extend(_place((*at, "fire_rescue", i, "station"), g.station))
+    central = cat.central_reserve_depots.cities
     for i, d in enumerate(forces.depots):
         out.extend(_place((*at, "depots", i, "place"), d.place))
+        if d.level == "central" and d.place not in central:
+            out.append(((*at, "depots", i, "place"), f"{d.place} has no central reserve depot; the central "
+                        f"depots are at {', '.join(central)} (sim/catalogue.yaml, with sources)"))
         for item in d.stock:
             if item not in cat.relief_items:
                 out.append(((*at, "depots", i, "stock", item), _unknown("relief item", item, cat.relief_items)))

@@ -25,6 +25,8 @@ CASES = [
     ("station: 康定市", "station: 鼓楼区", 11, "forces.fire_rescue.0.station", "ambiguous"),
     ("scenario: tiny\n", "", 1, "scenario", "required key is missing"),
     ("depth_km: 16", "depth_km: 300", 6, "hazards.0.depth_km", "less than or equal to 70"),
+    ("level: county, place: 泸定县", "level: central, place: 泸定县", 13, "forces.depots.0.place",
+     "has no central reserve depot"),
 ]
 
 
