@@ -45,9 +45,11 @@ KPI_ROWS = [("aviation.share_within_2h", "{:.0%}"), ("aviation.p50_min", "{:.0f}
             ("aviation.p90_min", "{:.0f} min"), ("relief.people", "{:,}"), ("relief.share_within_10h", "{:.0%}"),
             ("relief.p90_hours", "{:.1f} h"), ("rescue.trapped", "{:,}"), ("rescue.rescued_alive", "{:,}"),
             ("rescue.deaths", "{:,}"), ("rescue.still_trapped", "{:,}"), ("sites", "{}"),
-            ("warning.coverage", "{:.0%}"),
-            ("command.level", "{}"), ("command.time_to_level_min", "{:.0f} min"), ("command.requests", "{}"),
-            ("command.request_median_min", "{:.0f} min"), ("command.mutual_aid_min", "{:.0f} min")]
+            ("warning.coverage", "{:.0%}"), ("command.level", "{}"), ("command.time_to_level_min", "{:.0f} min"),
+            ("command.requests", "{}"), ("command.request_median_min", "{:.0f} min"),
+            ("command.mutual_aid_min", "{:.0f} min")]
+NONE_TEXT = {"warning.coverage": "n/a (no warning)", "command.level": "none", "command.time_to_level_min": "n/a",
+             "command.request_median_min": "n/a", "command.mutual_aid_min": "not requested"}
 
 
 def kpi_table(summary: dict) -> Table:
@@ -63,5 +65,5 @@ def kpi_table(summary: dict) -> Table:
         goal = goals.get(key)
         mark = "" if goal is None else (f"[green]pass[/green] {goal['target']}" if goal["pass"]
                                         else f"[red]FAIL[/red] {goal['target']}")
-        table.add_row(key, "never" if value is None else fmt.format(value), mark)
+        table.add_row(key, NONE_TEXT.get(key, "never") if value is None else fmt.format(value), mark)
     return table
