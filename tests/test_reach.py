@@ -3,8 +3,8 @@ promise that static reach equals the simulated first arrival when nobody is busy
 from __future__ import annotations
 
 import json
-import re
 import math
+import re
 from datetime import datetime, timedelta
 
 import numpy as np
