@@ -16,6 +16,8 @@ from sim.runner import Row, Task, run_tasks
 from sim.schema import LoadedScenario, Objective, load_plan
 from sim.stats import describe, paired
 
+COMMAND_KPIS = ("command.level_rank", "command.time_to_level_min", "command.requests", "command.request_median_min",
+                "command.mutual_aid_min")
 DEFAULT_OBJECTIVES = [Objective(id="aviation-2h", kpi="aviation.share_within_2h", at_least=0.95),
                       Objective(id="relief-10h", kpi="relief.share_within_10h", at_least=0.90)]
 
@@ -57,6 +59,12 @@ def compare(loaded: LoadedScenario, plans: list[str], runs: int, seed: int, work
         out["objectives"].append({"id": o.id, "kpi": o.kpi, "target": _target(o), "A": describe(a), "B": describe(b),
                                   "A_share_met": _share(a, o), "B_share_met": _share(b, o),
                                   "b_minus_a": diff, "verdict": verdict(diff, o)})
+    keys = sorted(by_plan["A"])
+    out["command"] = {k: {"A": describe([_kpi(by_plan["A"][i], k) for i in keys]),
+                          "B": describe([_kpi(by_plan["B"].get(i), k) for i in keys]),
+                          "b_minus_a": paired([_kpi(by_plan["A"][i], k) for i in keys],
+                                              [_kpi(by_plan["B"].get(i), k) for i in keys])}
+                      for k in COMMAND_KPIS}
     return out
 
 

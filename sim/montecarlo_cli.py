@@ -72,6 +72,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
         t.add_row(o["id"], f"{o['kpi']} {o['target']}", f"{_num(o['A']['mean'])} ({_pct(o['A_share_met'])})",
                   f"{_num(o['B']['mean'])} ({_pct(o['B_share_met'])})", diff, o["verdict"])
     console.print(t)
+    c = Table(title="command (mean over runs where it applies; level rank 1 = I ... 4 = IV)")
+    for col in ("KPI", "A", "B", "B - A [95 % CI]"):
+        c.add_column(col)
+    for k, v in report["command"].items():
+        d = v["b_minus_a"]
+        diff = "n/a" if d["diff"] is None else f"{d['diff']:+.1f} [{d['ci95'][0]:+.1f}, {d['ci95'][1]:+.1f}]"
+        c.add_row(k, f"{_num(v['A']['mean'])} (n={v['A']['n']})", f"{_num(v['B']['mean'])} (n={v['B']['n']})", diff)
+    console.print(c)
     return 0
 
 
