@@ -16,29 +16,26 @@ def run_console(session: Session, size: tuple[int, int], speed: float) -> None:
 
 
 def make_app(session: Session, size: tuple[int, int], speed: float):
-    """The tabletop view whose clock is the session's: it pauses when the session pauses at an inject."""
+    """The tabletop view whose clock is the session's: it pauses when the session pauses at an inject,
+    and the room's space bar pauses and resumes the session (both logged by the session)."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    import pygame
-
     from viz.app import App
     from viz.scene import Scene, layout_from_model
 
-    class DrillApp(App):
-        def goto(self, minutes: float) -> None:
-            super().goto(session.advance_to(minutes))
-            self.ui.paused = session.paused
+    app = App(Scene(layout_from_model(session.model)), session, size, "drill", sink=session, injects=session,
+              speed=speed)
 
-        def key(self, name: str, screen: pygame.Surface) -> None:
-            if name != "space":
-                super().key(name, screen)
-            elif session.paused:
-                session.resume()
-                self.ui.paused = False
-            else:
-                session.pause()
-                self.ui.paused = True
+    def on_time(minutes: float) -> float:
+        shown = session.advance_to(minutes)
+        if session.paused:
+            app.pause()
+        return shown
 
-    app = DrillApp(Scene(layout_from_model(session.model)), session, size, "drill", sink=session, injects=session,
-                   speed=speed)
-    app.t = session.now
+    def on_pause(paused: bool) -> None:
+        if paused and not session.paused:
+            session.pause()
+        elif not paused and session.paused:
+            session.resume()
+
+    app.on_time, app.on_pause, app.t = on_time, on_pause, session.now
     return app

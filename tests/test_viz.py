@@ -3,6 +3,7 @@ the drill console turns clicks and keys into decisions, headless runs never impo
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -17,15 +18,18 @@ import pytest  # noqa: E402
 
 import run_sim  # noqa: E402
 from sim.events import Event, read_events  # noqa: E402
+from sim.hazards.typhoon import rankine  # noqa: E402
 from sim.model import ResponseModel  # noqa: E402
 from sim.run import run_scenario  # noqa: E402
 from sim.schema import load_scenario  # noqa: E402
 from tests.conftest import LUDING, ROOT  # noqa: E402
 from viz.app import make_view  # noqa: E402
 from viz.console import DrillInput  # noqa: E402
-from viz.draw import BASE, STATUS_RGB, Renderer, UiState  # noqa: E402
+from viz.draw import BASE, BG, STATUS_RGB, Renderer, UiState  # noqa: E402
 from viz.fonts import Fonts, cjk_font_path  # noqa: E402
-from viz.scene import Scene, kpi_rows, layout_from_model  # noqa: E402
+from viz.hazard_draw import BURNT, EYE, GROUNDED, flood_radius_px  # noqa: E402
+from viz.hazards import STORM_MS, wind_radius_km  # noqa: E402
+from viz.scene import FLOODED, Scene, feed_text, kpi_rows, layout_from_model  # noqa: E402
 from viz.source import LiveSource, ReplaySource  # noqa: E402
 
 SIZE = (1920, 1080)
@@ -201,3 +205,118 @@ def test_window_keys_pause_change_speed_and_jump_to_the_next_event(layout, recor
     assert app.sink.decisions[-1] == {"kind": "set_level", "level": "III", "at": round(app.t, 2)}
     app.draw(screen)
     assert "level=III" in app.ui.toast
+
+
+# -- all hazards: floods, typhoons, fires, warnings, and the drill's injects ---------------------------
+MANGKHUT = ROOT / "scenarios" / "mangkhut-2018.yaml"
+ZHENGZHOU = ROOT / "scenarios" / "zhengzhou-2021.yaml"
+FIRE = ROOT / "scenarios" / "daxinganling-fire.yaml"
+
+
+def hazard_scene(path) -> Scene:
+    """A recorded run of a bundled hazard scenario, replayed into a scene (events from the run itself)."""
+    model, _ = run_scenario(load_scenario(path), SEED)
+    scene = Scene(layout_from_model(ResponseModel(load_scenario(path), SEED)))
+    scene.extend(ReplaySource(model.recorder.events, scene.layout.end_min).advance(0.0))
+    return scene
+
+
+@pytest.fixture(scope="module")
+def typhoon_scene() -> Scene:
+    return hazard_scene(MANGKHUT)
+
+
+def test_the_typhoon_eye_follows_its_best_track(typhoon_scene):
+    track = next(e for e in typhoon_scene.events if e.kind == "typhoon").data["track"]
+    t, lat, lon = (np.array([p[k] for p in track]) for k in range(3))
+    spots = []
+    for minutes in (360.0, 900.0):
+        surface, _, view = frame(typhoon_scene, minutes)
+        x, y = (float(v) for v in view.screen(np.interp(minutes, t, lat), np.interp(minutes, t, lon)))
+        assert pixel(surface, x, y) == EYE, minutes
+        spots.append((x, y))
+    assert math.dist(*spots) > 50
+
+
+def test_the_storm_circle_is_where_the_model_wind_falls_to_storm_force():
+    r = wind_radius_km(45.0, 400.0, 40.0, STORM_MS)
+    assert 40.0 < r < 400.0
+    assert float(rankine(np.array([r]), 45.0, 400.0, 40.0)[0]) == pytest.approx(STORM_MS)
+    assert wind_radius_km(20.0, 300.0, 40.0, STORM_MS) == 0.0          # weaker than storm force: no circle
+
+
+def test_a_grounded_base_is_crossed_out_until_the_wind_drops(typhoon_scene):
+    spell = next(e for e in typhoon_scene.events if e.kind == "base_grounded" and e.place == "ZGSD")
+    base = next(b for b in typhoon_scene.layout.bases if b.icao == "ZGSD")
+    crossed = []
+    for minutes in (spell.t + 60, spell.data["until_min"] + 60):
+        surface, _, view = frame(typhoon_scene, minutes)
+        x, y = (float(v) for v in view.screen(base.lat, base.lon))
+        patch = pygame.surfarray.array3d(surface)[int(x) - 12:int(x) + 13, int(y) - 12:int(y) + 11].reshape(-1, 3)
+        crossed.append(int((patch == GROUNDED).all(axis=1).sum()))
+    assert crossed[0] > 20 and crossed[1] == 0
+
+
+def test_warning_coverage_reaches_the_kpi_panel(typhoon_scene):
+    typhoon_scene.seek(typhoon_scene.layout.end_min)
+    rows = dict(kpi_rows(typhoon_scene.kpis(), None))
+    assert rows["预警覆盖(影响前)  warned before impact"] == f"{typhoon_scene.kpis()['warning.coverage']:.0%}"
+    assert "预警覆盖(影响前)  warned before impact" not in dict(kpi_rows({"warning.coverage": None}, None))
+
+
+def test_a_flooded_place_turns_blue_and_its_roads_go_under_water():
+    scene = hazard_scene(ZHENGZHOU)
+    place = next(e for e in scene.events if e.kind == "flood_depth" and e.data["depth_m"] >= 3.0)
+    blue = []
+    for minutes in (place.t - 200, place.t + 10):
+        surface, _, view = frame(scene, minutes)
+        x, y = (float(v) for v in view.screen(place.data["lat"], place.data["lon"]))
+        r = flood_radius_px(3.0) - 4                          # inside the disc, outside the site's ring,
+        arc = np.radians(np.arange(150, 250, 5))              # on the west side, where no label is drawn
+        ring = [pixel(surface, x + r * math.cos(a), y + r * math.sin(a)) for a in arc]
+        blue.append(sum(b > red + 60 and b > g + 40 for red, g, b in ring) / len(ring))
+    assert blue[0] < 0.1 and blue[1] > 0.5, blue          # a county name may cross the arc
+    assert (scene.road_state == FLOODED).any()
+    scene.seek(scene.layout.end_min)
+    assert not (scene.road_state == FLOODED).any()                    # every road reopened as the water fell
+
+
+def test_the_burnt_area_grows_between_two_minutes():
+    scene = hazard_scene(FIRE)
+    burnt = np.array(BG) + (np.array(BURNT) - np.array(BG)) * 150 / 255
+    counts = []
+    for minutes in (300.0, 900.0):
+        surface, _, _ = frame(scene, minutes)
+        rgb = pygame.surfarray.array3d(surface)[:SIZE[0] - 500].reshape(-1, 3).astype(float)
+        counts.append(int((np.abs(rgb - burnt).max(axis=1) <= 3).sum()))
+    assert counts[0] > 200 and counts[1] > 2 * counts[0], counts
+
+
+def test_injects_orders_and_effects_read_plainly_in_the_feed(layout):
+    lines = [feed_text(Event(10.0, "inject", "controller", "", {"id": "I-01", "to": "provincial-hq"}), layout),
+             feed_text(Event(90.0, "order", "player", "", {"order": "set_level", "level": "II", "reason": "x"}),
+                       layout),
+             feed_text(Event(95.0, "inject_effect", "controller", "",
+                             {"effect": "cut_road", "between": ["泸定县", "康定市"]}), layout)]
+    assert lines == ["T+00:10  ▶ 导调 inject  I-01 to provincial-hq", "T+01:30  ■ 指令 order  set_level  II",
+                     "T+01:35  ▶ 导调效果 effect  cut_road  泸定县 – 康定市"]
+
+
+def test_the_drill_console_pauses_at_an_inject_through_the_app_hooks(tmp_path):
+    from drills.console import make_app
+    from drills.log import DrillLog, read_log
+    from drills.msel import load_msel
+    from drills.session import Session
+    session = Session(load_msel(ROOT / "scenarios" / "msel" / "luding-ttx.yaml"), DrillLog(tmp_path / "drill.jsonl"),
+                      pause_at_injects=True)
+    app = make_app(session, (960, 540), 60.0)
+    screen = pygame.Surface((960, 540))
+    app.tick(30.0)                                            # asks for T+00:30; the first inject is at 00:10
+    assert app.paused and session.paused and app.t == pytest.approx(10.0)
+    assert any("I-01" in feed_text(e, app.scene.layout) for e in app.scene.recent(5))
+    app.key("space", screen)
+    app.tick(5.0)
+    assert not session.paused and app.t == pytest.approx(15.0)
+    session.log.close()
+    assert [r["rec"] for r in read_log(tmp_path / "drill.jsonl") if r["rec"] in ("pause", "resume")] == \
+        ["pause", "resume"]

@@ -3,15 +3,19 @@
 Everything drawn comes from `viz.draw`; everything known comes from the scene and its source. The
 shell only turns wall-clock seconds into simulated minutes and input into view changes or drill
 decisions (through `viz.console.DrillInput`), so the same frames come out headless for screenshots.
+Whoever owns the clock in a drill (the session) hooks in with `on_time` (how far the display may go)
+and `on_pause` (the room paused or resumed), and stops the view with `pause()`.
 """
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pygame
 
+from sim.geo import haversine_km
 from viz.console import DecisionSink, DrillInput, InjectSource
 from viz.draw import Renderer, UiState
 from viz.projection import Projection, View
@@ -26,17 +30,18 @@ PANEL_PX = 500                                     # the KPI and event panels on
 
 def make_view(layout: Layout, size: tuple[int, int]) -> View:
     """A view of where the response happens: hazard, bases, stations and depots."""
-    lat0, lon0 = layout.hazards[0].epicentre if layout.hazards else (29.0, 103.0)
-    view = View(Projection(lat0, lon0), *size)
+    view = View(Projection(*layout.origin), *size)
     home(view, layout)
     return view
 
 
 def home(view: View, layout: Layout) -> None:
+    """The hazard and the forces within reach of it (a far base's ring would shrink the hazard to a dot)."""
     pts = [(b.lat, b.lon) for b in layout.bases] + [(d.lat, d.lon) for d in layout.depots]
-    pts += [(lat, lon) for _, _, lat, lon in layout.units] + [h.epicentre for h in layout.hazards]
-    arr = np.array(pts) if pts else np.array([[view.projection.lat0, view.projection.lon0]])
-    view.fit(arr[:, 0], arr[:, 1], margin=0.08, min_km=300.0, right_px=PANEL_PX)
+    pts = np.array(pts + [(lat, lon) for _, _, lat, lon in layout.units]).reshape(-1, 2)
+    near = pts[haversine_km(layout.origin[0], layout.origin[1], pts[:, 0], pts[:, 1]) <= layout.near_km]
+    arr = np.vstack([near, np.array(layout.focus).reshape(-1, 2)])
+    view.fit(arr[:, 0], arr[:, 1], margin=0.08, min_km=layout.min_km, right_px=PANEL_PX)
 
 
 def fit_region(view: View, layout: Layout) -> None:
@@ -61,8 +66,10 @@ class App:
 
     def __init__(self, scene: Scene, source: Source, size: tuple[int, int], mode: str,
                  sink: DecisionSink | None = None, injects: InjectSource | None = None,
-                 speed: float = 60.0, record: Path | None = None) -> None:
+                 speed: float = 60.0, record: Path | None = None, on_time: Callable[[float], float] | None = None,
+                 on_pause: Callable[[bool], None] | None = None) -> None:
         self.scene, self.source, self.size = scene, source, size
+        self.on_time, self.on_pause = on_time, on_pause
         self.sink, self.injects, self.record = sink, injects, record
         self.ui = UiState(speed=speed, mode=mode, drill=sink is not None)
         self.view = make_view(scene.layout, size)
@@ -99,7 +106,27 @@ class App:
             self.t = min(self.source.end, self.t + wall_s * self.ui.speed / 60.0)
         self.goto(self.t)
 
+    @property
+    def paused(self) -> bool:
+        return self.ui.paused
+
+    def pause(self) -> None:
+        """Stop the display clock (space, or the clock's owner at an inject) and tell `on_pause`."""
+        if not self.ui.paused:
+            self.ui.paused = True
+            if self.on_pause is not None:
+                self.on_pause(True)
+
+    def resume(self) -> None:
+        if self.ui.paused:
+            self.ui.paused = False
+            if self.on_pause is not None:
+                self.on_pause(False)
+
     def goto(self, minutes: float) -> None:
+        """Show minute `minutes`, or the earlier one `on_time` allows (a drill session stopped at an inject)."""
+        if self.on_time is not None:
+            minutes = self.on_time(minutes)
         self.t = minutes
         self.scene.extend(self.source.advance(minutes))
         self.scene.seek(minutes)
@@ -148,7 +175,10 @@ class App:
 
     def key(self, name: str, screen: pygame.Surface) -> None:
         if name == "space":
-            self.ui.paused = not self.ui.paused
+            if self.paused:
+                self.resume()
+            else:
+                self.pause()
         elif name in ("+", "=", "keypad +"):
             self.ui.speed = next((s for s in SPEEDS if s > self.ui.speed), SPEEDS[-1])
         elif name in ("-", "keypad -"):

@@ -1,7 +1,8 @@
 """Painting a scene onto any pygame Surface: no window needed, so tests and screenshots use the same code.
 
 What changes only when the view or the roads change (provinces, hazard, roads, places, bases,
-depots, reach rings) is painted once onto a cached layer; each frame blits that layer, then the
+depots, reach rings, flood depths, fire outlines) is painted once onto a cached layer; each frame
+blits that layer, then the moving hazards (typhoon, water drops, warnings; `viz.hazard_draw`), the
 affected groups, the units (pre-rendered sprites through one `Surface.fblits` call: thousands of
 units cost about a millisecond), and the panels.
 """
@@ -14,6 +15,7 @@ import numpy as np
 import pygame
 
 from viz.fonts import Fonts
+from viz.hazard_draw import FLOODED_ROAD, HazardPainter, legend_items
 from viz.projection import View, destination
 from viz.scene import (
     AIR,
@@ -34,7 +36,7 @@ PANEL = (10, 14, 20, 215)
 TEXT = (232, 236, 242)
 DIM = (150, 160, 175)
 PROVINCE = (64, 78, 98)
-ROAD = {0: (70, 84, 104), 1: (235, 160, 40), 2: (225, 45, 45)}
+ROAD = {0: (70, 84, 104), 1: (235, 160, 40), 2: (225, 45, 45), 3: FLOODED_ROAD}
 DOT = (120, 132, 150)
 BASE = (80, 190, 255)
 DEPOT = {"central": (255, 215, 80), "provincial": (250, 190, 70), "municipal": (240, 165, 60),
@@ -48,7 +50,6 @@ INTENSITY_RGBA = {6.0: (255, 235, 130, 34), 7.0: (255, 190, 80, 44), 8.0: (250, 
 ROMAN = {6.0: "VI", 7.0: "VII", 8.0: "VIII", 9.0: "IX", 10.0: "X", 11.0: "XI"}
 TRAPPED, WAITING, RELIEVED = (255, 70, 70), (255, 170, 40), (70, 220, 120)
 SPRITE = 13
-LEGEND_PX = 234               # height of the key panel (9 rows)
 COUNTY_LABEL_SCALE = 1.6      # px per km above which county names appear
 UNIT_LABEL_MAX = 60           # label moving units only when this few are on screen
 MOVING = [STATUSES.index(s) for s in ("flying", "driving", "preparing")]
@@ -108,15 +109,19 @@ class Renderer:
         self._static: pygame.Surface | None = None
         self._static_key: tuple | None = None
         self._contours: dict[Footprint, list] = {}
+        self.hazards = HazardPainter(layout, self.fonts)
+        self._legend_items = self._key(layout)
 
     # -- the frame -------------------------------------------------------------------------------
     def render(self, surface: pygame.Surface, scene: Scene, view: View, ui: UiState) -> dict[str, pygame.Rect]:
         """Paint the whole frame; returns the panels' rectangles (for hit tests and pixel tests)."""
         self._static_layer(surface.get_size(), scene, view, ui)
         surface.blit(self._static, (0, 0))
+        self.hazards.below(surface, scene, view)
         self._groups(surface, scene, view)
         self._base_badges(surface, scene, view)
         self._units(surface, scene, view, ui)
+        self.hazards.above(surface, scene, view)
         rects = {"clock": self._clock(surface, scene, ui), "kpi": self._kpi(surface, scene)}
         rects["feed"] = self._feed(surface, scene, rects["kpi"].bottom + 12)
         rects["legend"] = self._legend(surface, rects["feed"].bottom + 12)
@@ -135,8 +140,10 @@ class Renderer:
         self._provinces(layer, view)
         for fp in scene.footprints:
             self._hazard(layer, view, fp)
+        self.hazards.under_roads(layer, scene, view)
         self._roads(layer, scene, view)
         self._places(layer, view)
+        self.hazards.over_roads(layer, scene, view)
         if ui.show_rings:
             self._rings(layer, view)
         self._bases(layer, view)
@@ -185,7 +192,7 @@ class Renderer:
     def _roads(self, layer: pygame.Surface, scene: Scene, view: View) -> None:
         lay = self.layout
         x, y = view.screen(lay.road_lat, lay.road_lon)
-        for state in (0, 1, 2):
+        for state in ROAD:
             width = 1 if state == 0 else 3
             for i in np.flatnonzero(scene.road_state == state):
                 pygame.draw.line(layer, ROAD[state], (x[i, 0], y[i, 0]), (x[i, 1], y[i, 1]), width)
@@ -342,7 +349,7 @@ class Renderer:
 
     def _feed(self, surface: pygame.Surface, scene: Scene, top: int) -> pygame.Rect:
         """As many recent events as fit above the key (twelve at 1080p)."""
-        lines = int(np.clip((surface.get_height() - top - LEGEND_PX - 100) // 22, 3, 12))
+        lines = int(np.clip((surface.get_height() - top - self._legend_px() - 100) // 22, 3, 12))
         rect = pygame.Rect(surface.get_width() - 486, top, 470, 40 + 22 * lines)
         self._panel(surface, rect)
         surface.blit(self.fonts.text("事件 events", 18, DIM), (rect.x + 14, rect.y + 8))
@@ -353,15 +360,23 @@ class Renderer:
             surface.blit(img, (rect.x + 14, rect.y + 34 + 22 * k))
         return rect
 
-    def _legend(self, surface: pygame.Surface, top: int) -> pygame.Rect:
+    @staticmethod
+    def _key(layout: Layout) -> list[tuple[tuple, str]]:
+        """The key's rows: units, sites, roads, bases and depots, then this scenario's hazards."""
         items = [(("sprite", AIR, s), f"aircraft {s}") for s in ("flying", "preparing", "working", "tasked")]
         items += [(("sprite", GROUND, s), f"ground {s}") for s in ("driving", "working", "idle")]
         items += [(("sprite", TRUCK, "truck"), "relief truck 物资车"), (("ring", TRAPPED), "被困 trapped"),
                   (("ring", WAITING), "待救助 awaiting relief"), (("ring", RELIEVED), "已救助 relieved"),
                   (("line", ROAD[0], 1), "road open"), (("line", ROAD[1], 3), "road damaged"),
                   (("line", ROAD[2], 3), "road closed"), (("base",), "air base 航空基地"),
-                  (("depot",), "relief depot 物资库"), (("dash",), "2 h reach ring"),
-                  (("fill", 7.0), "intensity VI–IX 烈度")]
+                  (("depot",), "relief depot 物资库"), (("dash",), "2 h reach ring")]
+        return items + legend_items(layout)
+
+    def _legend_px(self) -> int:
+        return 22 * ((len(self._legend_items) + 1) // 2) + 36
+
+    def _legend(self, surface: pygame.Surface, top: int) -> pygame.Rect:
+        items = self._legend_items
         rows = (len(items) + 1) // 2
         rect = pygame.Rect(surface.get_width() - 486, top, 470, 22 * rows + 36)
         self._panel(surface, rect)
@@ -389,9 +404,24 @@ class Renderer:
         elif kind == "dash":
             for dx in (-9, -1, 7):
                 pygame.draw.line(surface, RING, (c[0] + dx, c[1]), (c[0] + dx + 4, c[1]), 2)
+        elif kind in ("disc", "eye", "cross", "warn"):
+            self._hazard_icon(surface, icon, c)
         else:
             for k, level in enumerate((6.0, 7.0, 8.0, 9.0)):
                 pygame.draw.rect(surface, INTENSITY_RGBA[level][:3], pygame.Rect(c[0] - 9 + 5 * k, c[1] - 6, 5, 12))
+
+    def _hazard_icon(self, surface: pygame.Surface, icon: tuple, c: tuple[int, int]) -> None:
+        kind = icon[0]
+        if kind == "disc":
+            pygame.draw.circle(surface, icon[1], c, 7)
+        elif kind == "eye":
+            pygame.draw.circle(surface, (235, 40, 60), c, 7)
+            pygame.draw.circle(surface, (255, 255, 255), c, 7, 2)
+        elif kind == "cross":
+            for dx in (-1, 1):
+                pygame.draw.line(surface, (255, 70, 70), (c[0] - 7 * dx, c[1] - 7), (c[0] + 7 * dx, c[1] + 7), 3)
+        else:
+            pygame.draw.polygon(surface, (255, 221, 0), [(c[0], c[1] - 8), (c[0] + 8, c[1] + 6), (c[0] - 8, c[1] + 6)])
 
     def _scale_bar(self, surface: pygame.Surface, view: View, bottom: int) -> pygame.Rect:
         km = nice_km(220 / view.scale)

@@ -23,6 +23,7 @@ from sim.geo import gazetteer, haversine_km
 from sim.hazards import earthquake
 from sim.metrics import summarize
 from sim.sun import daylight_windows
+from viz.hazards import HazardState
 
 AIR, GROUND, TRUCK = 0, 1, 2
 STATUSES = ("idle", "tasked", "preparing", "flying", "working", "driving", "refuelling", "unserviceable", "truck")
@@ -32,7 +33,9 @@ STATUS_OF = {"dispatch": "tasked", "launch": "preparing", "fly": "flying", "refu
              "blocked": "idle", "unreachable": "idle", "unserviceable": "unserviceable", "stand_down": "idle"}
 LEVELS = ("I", "II", "III", "IV")
 INTENSITY_LEVELS = (6.0, 7.0, 8.0, 9.0, 10.0, 11.0)
-QUIET_KINDS = {"final"}
+QUIET_KINDS = {"final", "water_drop"}     # water drops come by the hundred: the map counts them instead
+FIRE_NEAR_KM = 60.0
+FLOODED = 3                               # road_state: under water (0 open, 1 slowed, 2 closed)
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,14 @@ class Layout:
     bases: list[Base]
     depots: list[DepotIcon]
     units: list[tuple[str, int, float, float]]                # name, AIR/GROUND, home lat, lon
-    hazards: list[Footprint]
+    hazards: list[Footprint]                                  # earthquakes (isoseismals and road shaking)
+    origin: tuple[float, float]                               # first hazard's origin: projection centre
+    focus: list[tuple[float, float]]                          # points the home view keeps on screen
+    near_km: float                                            # and forces within this of the origin
+    min_km: float                                             # across at least this
+    hazard_types: tuple[str, ...]                             # earthquake, flood, typhoon, wildfire, ...
+    rmax_km: dict[str, float]                                 # typhoon name -> radius of maximum wind
+    warnings: bool                                            # some hazard warns the public
     min_intensity: float
     daylight: list[tuple[float, float]]
     loading_min: float
@@ -96,16 +106,46 @@ def layout_from_model(model) -> Layout:
     ids = [(roads.nodes[u].id, roads.nodes[v].id) for u, v in zip(roads.u, roads.v)]
     units = [(a.name, AIR, a.base.lat, a.base.lon) for a in model.aircraft]
     units += [(t.name, GROUND, roads.nodes[t.station].lat, roads.nodes[t.station].lon) for t in model.teams]
-    hazards = [Footprint(h.magnitude, tuple(h.epicentre), h.strike_deg) for h in spec.hazards]
-    lat0, lon0 = (hazards[0].epicentre if hazards else (float(roads.lat.mean()), float(roads.lon.mean())))
+    quakes = [Footprint(h.magnitude, tuple(h.epicentre), h.strike_deg) for h in spec.hazards if h.type == "earthquake"]
+    lat0, lon0 = (tuple(spec.hazards[0].origin) if spec.hazards else (float(roads.lat.mean()), float(roads.lon.mean())))
+    types = tuple(dict.fromkeys(kind for h in spec.hazards for kind in (h.type, _chained(h)) if kind))
     rs = cat.road_settings
     return Layout(spec.scenario, spec.title or spec.scenario, spec.start, spec.hours * 60, places,
                   [p.id for p in world.candidates], np.column_stack([roads.lat[roads.u], roads.lat[roads.v]]),
                   np.column_stack([roads.lon[roads.u], roads.lon[roads.v]]), ids, _bases(model),
                   [DepotIcon(d.name, d.level, d.place.id, d.place.lat, d.place.lon) for d in model.depots],
-                  units, hazards, spec.min_intensity,
+                  units, quakes, (lat0, lon0), [pt for h in spec.hazards for pt in _focus(h, spec.hours)],
+                  *_home_km(spec.hazards), types,
+                  {h.name: h.rmax_km for h in spec.hazards if h.type == "typhoon"},
+                  any(getattr(h, "warning", None) is not None for h in spec.hazards), spec.min_intensity,
                   daylight_windows(spec.start, spec.hours, lat0, lon0), rs.loading_min,
                   rs.speed_kmh.get("mountain", min(rs.speed_kmh.values())), rs.detour_factor)
+
+
+def _focus(hazard, hours: float) -> list[tuple[float, float]]:
+    """Where a hazard is, for the home view: a typhoon's track during the scenario, a fire's whole grid."""
+    if hazard.type == "typhoon":
+        return [tuple(hazard.landfall)] + [(p.lat, p.lon) for p in hazard.track if 0 <= p.h <= hours]
+    if hazard.type == "wildfire":
+        half_km = max(hazard.grid.rows, hazard.grid.cols) * hazard.grid.cell_m / 2000
+        dlat = half_km / 111.2
+        dlon = dlat / max(math.cos(math.radians(hazard.ignition[0])), 0.2)
+        lat, lon = hazard.ignition
+        return [(lat - dlat, lon - dlon), (lat + dlat, lon + dlon)]
+    return [tuple(hazard.origin)]
+
+
+def _home_km(hazards: list) -> tuple[float, float]:
+    """(near, minimum span) of the home view: a fire is tens of km across and fought from close by, so a
+    far air tanker base would shrink it to a dot; other hazards keep the response's few hundred km."""
+    return (FIRE_NEAR_KM, FIRE_NEAR_KM) if hazards and hazards[0].type == "wildfire" else (400.0, 300.0)
+
+
+def _chained(hazard) -> str:
+    """The hazard a chain sets off, as the view draws it: a typhoon's rain and a dam's breach flood places."""
+    if hazard.type == "landslide_dam" or (hazard.type == "typhoon" and hazard.rain is not None):
+        return "flood"
+    return ""
 
 
 def reach_km(cruise_kmh: float, block_factor: float, alert_day_min: float) -> float:
@@ -274,8 +314,12 @@ class Scene:
             self.units.add(name, kind, lat, lon)
         self.groups: dict[str, Group] = {}
         self.footprints: list[Footprint] = []
-        self.road_state = np.zeros(len(self.layout.road_ids), dtype=np.int8)   # 0 open, 1 slowed, 2 closed
+        self.road_state = np.zeros(len(self.layout.road_ids), dtype=np.int8)   # 0 open, 1 slowed, 2 closed, 3 flooded
         self.level: str | None = None
+        self.hazards = HazardState(self.layout.rmax_km)
+        self._closing: dict[int, int] = {}        # edges the last road_damage closed -> their state before
+        self._flood_saved: dict[int, int] = {}    # flooded edges -> their state before the water
+        self._wet: dict[str, str] = {}            # flooded place -> its road node
 
     # -- feeding and seeking ---------------------------------------------------------------------
     def extend(self, events: list[Event]) -> None:
@@ -326,6 +370,8 @@ class Scene:
             self._quake(e)
         elif e.kind == "road_damage":
             self._roads(e)
+        elif e.kind in ("road_flooded", "road_reopened"):
+            self._flood_roads(e)
         elif e.kind == "impact":
             d = e.data
             self.groups[e.place] = Group(d["name"], d["lat"], d["lon"], d["population"], d["trapped"],
@@ -334,6 +380,8 @@ class Scene:
             self._truck(e)
         elif e.kind == "deliver" and e.agent in self.units.index:
             self.units.cols["alive"][self.units.index[e.agent]] = False
+        if self.hazards.apply(e):
+            self.version += 1
         self._group_event(e)
         if e.kind in STATUS_OF and not e.agent.startswith("consignment") and e.agent not in ("hazard",):
             self._unit(e)
@@ -355,11 +403,34 @@ class Scene:
             floor = self.layout.min_intensity
             ii = earthquake.intensity(fp.magnitude, fp.epicentre, fp.strike_deg, mid_lat, mid_lon, floor)
             self.road_state[(ii >= floor) & (self.road_state == 0)] = 1
+        self._closing = {}
         for pair in e.data.get("closed", []):
             i = self._road_key.get(tuple(sorted(pair)))
             if i is not None:
+                self._closing[i] = int(self.road_state[i])
                 self.road_state[i] = 2
         self.version += 1
+
+    def _flood_roads(self, e: Event) -> None:
+        """Mirror of `sim.hazards.flood.FloodedRoads`: the roads the preceding road_damage closed go under
+        water; they come back, in their earlier state, once neither end is wet."""
+        if e.kind == "road_flooded":
+            self._wet[e.place] = self._node_of(e.place)
+            for i, before in self._closing.items():
+                self._flood_saved.setdefault(i, before)
+                self.road_state[i] = FLOODED
+            self._closing = {}
+        else:
+            self._wet.pop(e.place, None)
+            wet = set(self._wet.values())
+            for i in [i for i in self._flood_saved if not wet & set(self.layout.road_ids[i])]:
+                self.road_state[i] = self._flood_saved.pop(i)
+        self.version += 1
+
+    def _node_of(self, place: str) -> str:
+        """The road node the model floods for a place: the end shared by the roads just closed."""
+        ends = [end for i in self._closing for end in self.layout.road_ids[i]]
+        return place if place in ends or not ends else max(set(ends), key=ends.count)
 
     def _truck(self, e: Event) -> None:
         if e.data.get("mode") != "road":
@@ -428,36 +499,109 @@ def kpi_rows(kpis: dict[str, Any], level: str | None) -> list[tuple[str, str]]:
         ("救出生还  rescued alive", f"{kpis.get('rescue.rescued_alive', 0):,}"),
         ("死亡  deaths", f"{kpis.get('rescue.deaths', 0):,}"),
         ("仍被困  still trapped", f"{kpis.get('rescue.still_trapped', 0):,}"),
+        *warning_rows(kpis),
         ("响应级别  response level", level or "—"),
     ]
 
 
+def warning_rows(kpis: dict[str, Any]) -> list[tuple[str, str]]:
+    """Warning coverage, people warned and evacuated, once a warning has gone out (none for a quake)."""
+    cover, warned = kpis.get("warning.coverage"), kpis.get("warning.people_warned") or 0
+    if cover is None and not warned:
+        return []
+    return [("预警覆盖(影响前)  warned before impact", "—" if cover is None else f"{cover:.0%}"),
+            ("已预警 / 已转移  warned / left", f"{people(warned)} / {people(kpis.get('warning.evacuated', 0))}")]
+
+
+def people(n: int) -> str:
+    """A head count short enough for the KPI panel: 43.4 M, 78 k, 6,075."""
+    if n >= 1_000_000:
+        return f"{n / 1e6:.1f} M"
+    return f"{n / 1e3:.0f} k" if n >= 100_000 else f"{n:,}"
+
+
 def feed_text(e: Event, layout: Layout) -> str:
     """One line of the event feed: minute, what, who, where."""
-    h, m = divmod(int(e.t), 60)
     where = layout.name_of(e.place) if e.place else ""
-    if e.kind == "impact":
+    if e.kind in ("impact", "warning_issued"):
         where = e.data.get("name", where)
     detail = _detail(e)
-    who = e.agent if e.agent not in ("", "hazard") else ""
-    parts = [f"T+{h:02d}:{m:02d}", e.kind, who, f"→ {where}" if where else "", detail]
+    who = e.agent if e.agent not in ("", "hazard", "controller", "player", "warning") else ""
+    parts = [clock_text(e.t), KIND_LABELS.get(e.kind, e.kind), who, f"→ {where}" if where else "", detail]
     return "  ".join(p for p in parts if p)
+
+
+def clock_text(minutes: float) -> str:
+    h, m = divmod(int(minutes), 60)
+    return f"T+{h:02d}:{m:02d}"
 
 
 def _detail(e: Event) -> str:
     d = e.data
-    if e.kind == "dispatch":
-        return str(d.get("mission") or d.get("mode", ""))
-    if e.kind == "rescue":
-        return f"{d['alive']} alive, {d['dead']} dead"
-    if e.kind in ("evacuate", "relieved"):
-        return f"{d['people']:,} people"
-    if e.kind == "impact":
-        return f"I={d['intensity']:.1f} trapped {d['trapped']}"
-    if e.kind == "quake":
-        return f"M{d['magnitude']:.1f}"
-    if e.kind == "fly":
-        return f"{d['minutes']:.0f} min"
-    if e.kind == "deliver":
-        return str(d.get("carrier", ""))
-    return ""
+    detail = DETAILS.get(e.kind)
+    return detail(d) if detail is not None else ""
+
+
+def _impact(d: dict[str, Any]) -> str:
+    hazard = d.get("hazard", "earthquake")
+    if hazard == "flood":
+        what = f"depth {d.get('depth_m', 0):.1f} m"
+    elif hazard == "typhoon":
+        what = f"wind {d.get('wind_ms', 0):.0f} m/s"
+    elif hazard == "earthquake":
+        what = f"I={d['intensity']:.1f}"
+    else:
+        what = hazard
+    return f"{what} trapped {d['trapped']}"
+
+
+def _order(d: dict[str, Any]) -> str:
+    """What the room ordered (`sim.interventions`): the order and its object."""
+    rest = {k: v for k, v in d.items() if k not in ("order", "reason")}
+    obj = rest.pop("unit", None) or rest.pop("level", None) or rest.pop("text", None) or rest.pop("depot", None)
+    extra = f"{rest['people']:,} people" if "people" in rest else ""
+    return "  ".join(str(p) for p in (d.get("order", ""), obj, extra) if p)
+
+
+def _inject_effect(d: dict[str, Any]) -> str:
+    """What an inject did to the simulation: the effect and its object."""
+    effect = d.get("effect", "")
+    if effect == "new_incident":
+        obj = f"{d.get('trapped', 0)} trapped, {d.get('injured', 0)} injured"
+    elif effect == "cut_road":
+        obj = " – ".join(map(str, d.get("between", [])))
+    elif effect == "base_closed":
+        obj = f"until {clock_text(d['until_min'])}" if "until_min" in d else ""
+    elif effect == "false_report":
+        obj = f"{d.get('deaths', 0)} deaths reported"
+    else:
+        obj = str(d.get("unit", ""))
+    return "  ".join(p for p in (effect, obj) if p)
+
+
+KIND_LABELS = {"inject": "▶ 导调 inject", "order": "■ 指令 order", "inject_effect": "▶ 导调效果 effect"}
+DETAILS = {
+    "dispatch": lambda d: str(d.get("mission") or d.get("mode", "")),
+    "rescue": lambda d: f"{d['alive']} alive, {d['dead']} dead",
+    "evacuate": lambda d: f"{d['people']:,} people",
+    "relieved": lambda d: f"{d['people']:,} people",
+    "evacuated": lambda d: f"{d['people']:,} left before impact",
+    "warned": lambda d: f"{d['people']:,} people",
+    "warning_issued": lambda d: f"{d.get('hazard', '')} via {'+'.join(d.get('channels', []))}",
+    "impact": _impact,
+    "quake": lambda d: f"M{d['magnitude']:.1f}",
+    "fly": lambda d: f"{d['minutes']:.0f} min",
+    "deliver": lambda d: str(d.get("carrier", "")),
+    "flood_depth": lambda d: f"{d['depth_m']:.1f} m {d.get('moment', '')}",
+    "road_flooded": lambda d: f"{d['edges']} roads under water",
+    "road_reopened": lambda d: f"{d['edges']} roads open",
+    "typhoon": lambda d: str(d.get("name", "")),
+    "typhoon_position": lambda d: f"{d['wind_ms']:.0f} m/s, gale radius {d['r7_km']:.0f} km",
+    "base_grounded": lambda d: f"grounded until {clock_text(d['until_min'])} ({d.get('peak_wind_ms', 0):.0f} m/s)",
+    "fire_perimeter": lambda d: f"{d['area_ha']:,.0f} ha burnt, line {d.get('line_cells', 0)} cells",
+    "fire_contained": lambda d: f"{d['area_ha']:,.0f} ha",
+    "dammed_lake": lambda d: f"{d['volume_m3']:.2g} m³, overtops {clock_text(d['overtop_min'])}",
+    "inject": lambda d: f"{d.get('id', '')} to {d.get('to', '')}",
+    "order": _order,
+    "inject_effect": _inject_effect,
+}
