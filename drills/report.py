@@ -7,7 +7,6 @@ the CJK font of `mplfonts`, drawn for one branch or, with `against`, two branche
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +16,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
 
 from drills.evaluate import Evaluation, Expectation, aviation_phases, evaluate  # noqa: E402
 from drills.log import header, read_log  # noqa: E402
 from drills.msel import LoadedMsel, clock_text, load_msel  # noqa: E402
 from drills.texts import TEXT  # noqa: E402
+from sim.cjk import use_cjk_in_matplotlib
 from sim.events import Event, read_events  # noqa: E402
 from sim.metrics import TEN_HOURS, TWO_HOURS_MIN  # noqa: E402
 
@@ -72,7 +71,7 @@ def write_report(folder: Path, lang: str = "en", against: Path | None = None) ->
     """Write aar.md, aar.html and charts/*.png into the drill folder; returns the report paths."""
     branches = [load_branch(folder)] + ([load_branch(against)] if against else [])
     t = TEXT[lang]
-    _use_cjk_font()
+    use_cjk_in_matplotlib()
     charts = draw_charts(branches, folder / "charts", t)
     blocks = report_blocks(branches, charts, t)
     md, page = folder / "aar.md", folder / "aar.html"
@@ -323,17 +322,6 @@ def to_html(blocks: list[tuple], title: str, lang: str) -> str:
 
 
 # -- charts -------------------------------------------------------------------------------------------
-def _use_cjk_font() -> None:
-    spec = importlib.util.find_spec("mplfonts")
-    if spec is None or spec.origin is None:
-        return
-    path = Path(spec.origin).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
-    if path.is_file():
-        font_manager.fontManager.addfont(str(path))
-        plt.rcParams["font.family"] = font_manager.FontProperties(fname=str(path)).get_name()
-        plt.rcParams["axes.unicode_minus"] = False
-
-
 def draw_charts(branches: list[Branch], folder: Path, t: dict[str, str]) -> list[tuple[Path, str]]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []

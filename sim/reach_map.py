@@ -5,7 +5,6 @@ Noto Sans CJK SC from the `mplfonts` package when it is installed.
 """
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,10 +13,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from sim.catalogue import AviationSettings  # noqa: E402
+from sim.cjk import use_cjk_in_matplotlib
 from sim.geo import EARTH_RADIUS_KM, gazetteer  # noqa: E402
 from sim.metrics import TWO_HOURS_MIN  # noqa: E402
 from sim.reach import Base, Reach  # noqa: E402
@@ -26,16 +25,6 @@ BINS = [(60, "#1a9850", "≤ 1 h"), (TWO_HOURS_MIN, "#91cf60", "1–2 h"), (180,
         (np.inf, "#d73027", "> 3 h")]
 LABEL_SKIP = ("香港特别行政区", "澳门特别行政区")    # they overlap Guangdong's label at this scale
 SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
-
-
-def _use_cjk_font() -> None:
-    spec = importlib.util.find_spec("mplfonts")
-    if spec is None or spec.origin is None:
-        return
-    path = Path(spec.origin).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
-    if path.exists():
-        font_manager.fontManager.addfont(str(path))
-        plt.rcParams["font.family"] = font_manager.FontProperties(fname=str(path)).get_name()
 
 
 def ring(lat: float, lon: float, km: float, n: int = 120) -> tuple[np.ndarray, np.ndarray]:
@@ -59,7 +48,7 @@ def draw_reach(reach: Reach, path: Path, title: str, settings: AviationSettings,
 
     Rings show how far each base's fastest type gets within `within_min` (the plan's 2 h by default).
     """
-    _use_cjk_font()
+    use_cjk_in_matplotlib()
     fig, ax = plt.subplots(figsize=(12, 9), dpi=110)
     _background(ax)
     new_ids = {b.id for b in new_bases}

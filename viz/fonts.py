@@ -6,19 +6,13 @@ of them the view still runs with pygame's default font and says once, on stderr,
 """
 from __future__ import annotations
 
-import importlib.util
 import sys
 from functools import cache
-from pathlib import Path
 
 import pygame
 
-SYSTEM_PATHS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-)
+from sim.cjk import cjk_font_file
+
 SYSTEM_NAMES = ("notosanscjksc", "notosanscjk", "wenquanyizenhei", "wenquanyimicrohei", "simhei", "microsoftyahei")
 MISSING = ("no font with Chinese glyphs found: place names will show as boxes. "
            "Install one with `.venv/bin/pip install mplfonts` or `apt-get install fonts-noto-cjk`.")
@@ -27,14 +21,9 @@ MISSING = ("no font with Chinese glyphs found: place names will show as boxes. "
 @cache
 def cjk_font_path() -> str | None:
     """Path of the first CJK font found, or None (then warn once)."""
-    spec = importlib.util.find_spec("mplfonts")
-    candidates = []
-    if spec is not None and spec.origin is not None:
-        candidates.append(Path(spec.origin).parent / "fonts" / "NotoSansCJKsc-Regular.otf")
-    candidates += [Path(p) for p in SYSTEM_PATHS]
-    for path in candidates:
-        if path.is_file():
-            return str(path)
+    path = cjk_font_file()
+    if path is not None:
+        return str(path)
     for name in SYSTEM_NAMES:
         found = pygame.font.match_font(name)
         if found:
