@@ -77,8 +77,7 @@ class AviationAsset(mesa.Agent):
     # -- questions command may ask ------------------------------------------------------------
     def can_serve(self, mission: Mission) -> bool:
         """Type and role able to do this mission at this site (hoist/seats, service ceiling, airlift split)."""
-        purpose = getattr(mission, "purpose", mission.kind)
-        if self.role != "any" and (self.role == "airlift") != (purpose == "airlift"):
+        if self.role != "any" and (self.role == "airlift") != (mission.purpose == "airlift"):
             return False
         elevation = mission.group.elevation_m
         if elevation is not None and elevation > self.spec.ceiling_m:
@@ -139,7 +138,7 @@ class AviationAsset(mesa.Agent):
             return
         group.seats_inbound -= self.spec.seats
         group.make_contact()
-        self._record("arrive", group.place.id, mission="rescue", purpose=getattr(mission, "purpose", "rescue"))
+        self._record("arrive", group.place.id, mission="rescue", purpose=mission.purpose or "rescue")
         self.status = "working"
         yield self.model.env.timeout(self.model.catalogue.aviation_settings.recon_work_min)
         if self.spec.hoist_min_per_person > 0 and self.spec.seats > 0:

@@ -23,3 +23,4 @@ class Mission:
     consignment: Consignment | None = None
     cargo: dict[str, float] = field(default_factory=dict)
     done: Any = None          # simpy.Event fired when the mission ends
+    purpose: str = ""         # "rescue", "recon" or "airlift" for aircraft; "" for ground rescue

@@ -85,7 +85,8 @@ class Consignment(mesa.Agent):
         return chunks
 
     def _airlift(self, cargo: dict[str, float]) -> Mission:
-        mission = Mission("airlift", self.group, self.model.env.now, self, cargo, self.model.env.event())
+        mission = Mission("airlift", self.group, self.model.env.now, self, cargo, self.model.env.event(),
+                          purpose="airlift")
         self.model.command.request_air(mission)
         return mission
 

@@ -44,6 +44,10 @@ class Request:
     chain: list[str] = field(default_factory=list)
     holder: CommandPost | None = None
 
+    @property
+    def purpose(self) -> str:
+        return self.mission.purpose if self.mission else self.kind
+
 
 class Command:
     """All posts of one scenario and the rules by which they task resources."""
@@ -195,13 +199,11 @@ class Command:
 
     # -- requests --------------------------------------------------------------------------------
     def request_flight(self, group, origin: CommandPost, purpose: str) -> None:
-        mission = Mission("rescue", group, self.model.env.now, done=self.model.env.event())
-        mission.purpose = purpose
+        mission = Mission("rescue", group, self.model.env.now, done=self.model.env.event(), purpose=purpose)
         self._start(Request("aviation", group, origin, self.model.env.now, mission=mission))
 
     def request_air(self, mission: Mission) -> None:
         """An airlift sortie for a consignment, asked by the post that owns the depot."""
-        mission.purpose = "airlift"
         self._start(Request("aviation", mission.group, mission.consignment.depot.owner, self.model.env.now,
                             mission=mission))
 
@@ -214,7 +216,7 @@ class Command:
             self._start(Request("relief", group, origin, self.model.env.now))
 
     def _start(self, req: Request) -> None:
-        req.origin._record("request", req.group.place.id, request=req.kind, purpose=_purpose(req), count=req.count)
+        req.origin._record("request", req.group.place.id, request=req.kind, purpose=req.purpose, count=req.count)
         self.model.env.process(self._climb(req))
 
     def _climb(self, req: Request):
@@ -236,7 +238,7 @@ class Command:
         if req.kind == "relief":
             post._record("shortage", req.group.place.id, items=req.group.outstanding())
             return
-        post._record("queue", req.group.place.id, request=req.kind, purpose=_purpose(req))
+        post._record("queue", req.group.place.id, request=req.kind, purpose=req.purpose)
         self.queue.append(req)
         self.request_mutual_aid()
 
@@ -313,9 +315,9 @@ class Command:
         now = self.model.env.now
         data = {"request": req.kind, "chain": list(req.chain), "approval_min": now - req.created} if req else {}
         post._record("approve" if req else "retask", mission.group.place.id, unit=unit.name, mission=mission.kind,
-                     purpose=getattr(mission, "purpose", mission.kind), transfer_min=eta, **data)
+                     purpose=mission.purpose or mission.kind, transfer_min=eta, **data)
         self.model.recorder.record(now, "dispatch", unit.name, mission.group.place.id, mission=mission.kind,
-                                   purpose=getattr(mission, "purpose", mission.kind), eta_min=eta, by=post.name)
+                                   purpose=mission.purpose or mission.kind, eta_min=eta, by=post.name)
 
     def on_scene(self, group, unit) -> None:
         """The first team at a site sets up on-scene command (the county post acts through it)."""
@@ -354,8 +356,7 @@ class Command:
         reachable = [r for r in reachable if math.isfinite(r[0])]
         if reachable:
             eta, _, group = min(reachable, key=lambda r: (r[0], r[1]))
-            mission = Mission("rescue", group, now, done=self.model.env.event())
-            mission.purpose = "rescue"
+            mission = Mission("rescue", group, now, done=self.model.env.event(), purpose="rescue")
             self._assign(aircraft, mission, eta, None, aircraft.owner)
 
     def max_airlift_kg(self) -> float:
@@ -388,6 +389,3 @@ class Command:
         km = float(haversine_km(station_lat, station_lon, n.lat, n.lon)) * rs.detour_factor
         return km / rs.speed_kmh["plain"] * 60
 
-
-def _purpose(req: Request) -> str:
-    return getattr(req.mission, "purpose", req.kind) if req.mission else req.kind

@@ -49,8 +49,7 @@ def dispatch(model, unit: str, place: str) -> None:
     if u.status != "idle" or u.missions.items:
         raise InterventionError(f"{unit} is {u.status}, not available")
     kind = "ground_rescue" if u in model.teams else "rescue"
-    mission = Mission(kind, g, model.env.now, done=model.env.event())
-    mission.purpose = "rescue"
+    mission = Mission(kind, g, model.env.now, done=model.env.event(), purpose="rescue")
     if kind == "ground_rescue":
         g.teams_assigned += 1
     elif not u.can_serve(mission):
