@@ -33,16 +33,25 @@ class Leg:
 
 
 def plan_route(lat: float, lon: float, fuel_km: float, full_km: float, to_lat: float, to_lon: float,
-               world: World) -> list[Leg] | None:
+               world: World) -> tuple[Leg, ...] | None:
     """Legs from here to the destination, with at most one refuel stop; None if out of reach.
 
     A leg is allowed only if, on arrival, the aircraft can still reach some airport: it is
-    never stranded at a site.
+    never stranded at a site. Routes depend on nothing but their arguments, and aircraft keep
+    asking the same ones (from base, full, to each site): they are kept in the world.
     """
+    key = (lat, lon, fuel_km, full_km, to_lat, to_lon)
+    if key not in world.routes:
+        world.routes[key] = _route(lat, lon, fuel_km, full_km, to_lat, to_lon, world)
+    return world.routes[key]
+
+
+def _route(lat: float, lon: float, fuel_km: float, full_km: float, to_lat: float, to_lon: float,
+           world: World) -> tuple[Leg, ...] | None:
     d = gc_km(lat, lon, to_lat, to_lon)
     second, to_airport = world.km_to_airports(to_lat, to_lon)
     if d + to_airport <= fuel_km + 1e-9:
-        return [Leg(to_lat, to_lon, d, None)]
+        return (Leg(to_lat, to_lon, d, None),)
     first, _ = world.km_to_airports(lat, lon)
     airports = world.airports
     ok = (first <= fuel_km + 1e-9) & (second + to_airport <= full_km + 1e-9)
@@ -51,7 +60,7 @@ def plan_route(lat: float, lon: float, fuel_km: float, full_km: float, to_lat: f
     total = np.where(ok, first + second, np.inf)
     i = int(np.argmin(total))
     a = airports[i]
-    return [Leg(a.lat, a.lon, float(first[i]), a), Leg(to_lat, to_lon, float(second[i]), None)]
+    return (Leg(a.lat, a.lon, float(first[i]), a), Leg(to_lat, to_lon, float(second[i]), None))
 
 
 class AviationAsset(mesa.Agent):
@@ -191,7 +200,7 @@ class AviationAsset(mesa.Agent):
                 self._record("refuel", leg.refuel_at.icao)
         return True
 
-    def _route(self, lat: float, lon: float) -> list[Leg] | None:
+    def _route(self, lat: float, lon: float) -> tuple[Leg, ...] | None:
         return plan_route(self.lat, self.lon, self.fuel_km, self.full_km, lat, lon, self.model.world)
 
     def _record(self, kind: str, place: str, **data) -> None:

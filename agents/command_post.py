@@ -13,6 +13,7 @@ import math
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from sim.geo import Place
 
@@ -54,14 +55,20 @@ class CommandPost(mesa.Agent):
 
     def _site(self, group: AffectedGroup):
         env, plan = self.model.env, self.model.plan
-        delays = plan.command.report_delay_min
+        delays, resp = plan.command.report_delay_min, plan.response
         if group.comms_cut:
             yield group.contact                      # silent until a team, an aircraft or repair restores it
-        jitter = self.model.streams["comms"].uniform(-delays.jitter, delays.jitter) if delays.jitter else 0.0
+        rng = self.model.streams["comms"]
+        jitter = rng.uniform(-delays.jitter, delays.jitter) if delays.jitter else 0.0
+        # every report's error is drawn now, one per possible report: one draw call, and the same
+        # errors whatever the timing (common random numbers when a plan changes)
+        most = 2 + int(self.model.spec.hours * 60 // resp.followup_min)
+        errors = (np.exp(rng.normal(0.0, resp.estimate_error, most)).tolist() if resp.estimate_error
+                  else [1.0] * most)
         yield env.timeout(delays.normal * (1 + jitter))
         group.known = True
         first = env.now
-        self.report(group, first)
+        self.report(group, first, errors[0])
         yield env.timeout(self.decision_delay)
         teams = self._teams_needed(group)
         self._record("decision", group.place.id, aircraft=1, teams=teams, relief=bool(group.needs))
@@ -69,25 +76,28 @@ class CommandPost(mesa.Agent):
         command.request_flight(group, self, "rescue")
         command.request_teams(group, self, teams)
         command.request_relief(group, self)
-        while env.now + plan.response.followup_min < self.model.spec.hours * 60:
-            yield env.timeout(plan.response.followup_min)
-            self.report(group, first)
+        horizon = self.model.spec.hours * 60 - resp.followup_min
+        for error in errors[1:]:
+            if env.now >= horizon:
+                break
+            yield env.timeout(resp.followup_min)
+            self.report(group, first, error)
 
-    def report(self, group: AffectedGroup, first: float) -> None:
-        """Estimate the dead at this site now, and send the estimate up."""
-        resp, env = self.model.plan.response, self.model.env
-        known = 1 - math.exp(-(env.now - first + resp.followup_min) / (resp.estimate_lag_h * 60))
-        noise = math.exp(self.model.streams["comms"].normal(0.0, resp.estimate_error)) if resp.estimate_error else 1.0
-        deaths = int(round(group.dead * known * noise))
+    def report(self, group: AffectedGroup, first: float, error: float) -> None:
+        """Estimate the dead at this site now (the truth, lagging, times a lognormal error) and send it up."""
+        resp, now = self.model.plan.response, self.model.env.now
+        known = 1 - math.exp(-(now - first + resp.followup_min) / (resp.estimate_lag_h * 60))
+        deaths = int(round(group.dead * known * error))
         self.estimates[group.place.id] = deaths
-        self._record("report", group.place.id, deaths=deaths, trapped=group.trapped, injured=group.injured,
-                     homeless=group.homeless, comms_cut=group.comms_cut)
+        self.model.recorder.record(now, "report", self.name, group.place.id, deaths=deaths, trapped=group.trapped,
+                                   injured=group.injured, homeless=group.homeless, comms_cut=group.comms_cut)
         self.model.command.relay(self, group, deaths)
 
     def receive(self, group: AffectedGroup, deaths: int, sender: CommandPost) -> None:
         """A relayed report arrives; the lead post reassesses the response level."""
         self.estimates[group.place.id] = deaths
-        self._record("report", group.place.id, deaths=deaths, relayed_by=sender.name)
+        self.model.recorder.record(self.model.env.now, "report", self.name, group.place.id, deaths=deaths,
+                                   relayed_by=sender.name)
         if self is self.model.command.lead:
             self.model.command.assess(self)
 

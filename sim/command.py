@@ -155,6 +155,8 @@ class Command:
         mag = self.magnitude
         dense, fairly = self.density >= density.dense, self.density >= density.fairly_dense
         for t in triggers:                          # most severe first
+            if not (more_severe(t.level, self._pending_level) and more_severe(t.level, self.level)):
+                return                              # this level and every milder one is decided already
             by_mag = (dense and mag >= t.magnitude_dense) or (fairly and mag >= t.magnitude_fairly_dense)
             if deaths >= t.deaths_at_least or by_mag:
                 reason = (f"{deaths} deaths reported" if deaths >= t.deaths_at_least else

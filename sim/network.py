@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
@@ -41,8 +41,15 @@ class RoadNetwork:
         self.base_min = np.array([e[3] for e in edges], dtype=float)
         self.factor = np.ones(len(edges))
         self.mountain = np.array([nodes[a].mountain or nodes[b].mountain for a, b, _, _ in edges], dtype=bool)
+        self.mid_lat = (self.lat[self.u] + self.lat[self.v]) / 2     # where a hazard judges a segment
+        self.mid_lon = (self.lon[self.u] + self.lon[self.v]) / 2
         self._cache: dict[int, np.ndarray] = {}
         self._matrix = None
+        # both directions of every edge in CSR order, fixed: damage only changes the weights
+        rows, cols = np.r_[self.u, self.v], np.r_[self.v, self.u]
+        self._csr_order = np.lexsort((cols, rows))
+        self._csr_indices = cols[self._csr_order]
+        self._csr_indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=len(nodes)))]
 
     @classmethod
     def approximate(cls, nodes: list[Node], settings: RoadSettings) -> RoadNetwork:
@@ -92,25 +99,27 @@ class RoadNetwork:
         """Compute distances from many sources in one Dijkstra call (stations and depots, after damage)."""
         todo = sorted({s for s in sources if s not in self._cache})
         if todo:
-            rows = dijkstra(self._csr(), directed=False, indices=todo)
+            rows = dijkstra(self._csr(), indices=todo)
             self._cache.update(zip(todo, rows))
 
     def edge_minutes(self) -> np.ndarray:
-        return self.base_min * self.factor
+        """Minutes per edge now: inf where closed (also for zero-length edges, where 0 x inf is nan)."""
+        return np.where(np.isinf(self.factor), np.inf, self.base_min * self.factor)
 
     def minutes_from(self, source: int) -> np.ndarray:
         """Road minutes from one node to every node (inf where the roads are cut)."""
         if source not in self._cache:
-            self._cache[source] = dijkstra(self._csr(), directed=False, indices=source)
+            self._cache[source] = dijkstra(self._csr(), indices=source)
         return self._cache[source]
 
-    def _csr(self):
+    def _csr(self) -> csr_matrix:
+        """Directed CSR of edge minutes both ways (inf where closed), so Dijkstra needs no symmetrising."""
         if self._matrix is None:
             w = self.edge_minutes()
-            open_ = np.isfinite(w)
-            n = len(self.nodes)
             # +1e-9 keeps zero-length edges (two seats at one point) as real edges in the sparse matrix
-            self._matrix = coo_matrix((w[open_] + 1e-9, (self.u[open_], self.v[open_])), shape=(n, n)).tocsr()
+            both = np.r_[w, w][self._csr_order] + 1e-9
+            n = len(self.nodes)
+            self._matrix = csr_matrix((both, self._csr_indices, self._csr_indptr), shape=(n, n))
         return self._matrix
 
 

@@ -27,6 +27,7 @@ class World:
     airport_lat: np.ndarray
     airport_lon: np.ndarray
     _airport_km: dict[tuple[float, float], tuple[np.ndarray, float]] = field(default_factory=dict)
+    routes: dict[tuple, tuple | None] = field(default_factory=dict)     # aircraft routes, see plan_route
 
     def nearest_county(self, lat: float, lon: float) -> Place:
         """The county (of the region) whose seat is nearest a point."""

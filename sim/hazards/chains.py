@@ -119,8 +119,8 @@ class LandslideDam(BaseModel):
 
     def _landslides(self, model, shaking: float) -> None:
         roads = model.world.roads
-        mid_lat, mid_lon = (roads.lat[roads.u] + roads.lat[roads.v]) / 2, (roads.lon[roads.u] + roads.lon[roads.v]) / 2
-        near = np.flatnonzero(haversine_km(mid_lat, mid_lon, self.site[0], self.site[1]) <= self.landslide_radius_km)
+        near = np.flatnonzero(haversine_km(roads.mid_lat, roads.mid_lon, self.site[0], self.site[1])
+                              <= self.landslide_radius_km)
         model.recorder.record(model.env.now, "landslide", "hazard", "", lat=self.site[0], lon=self.site[1],
                               intensity=shaking, roads_blocked=len(near))
         if len(near):
