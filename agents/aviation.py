@@ -204,5 +204,5 @@ class AviationAsset(mesa.Agent):
         return plan_route(self.lat, self.lon, self.fuel_km, self.full_km, lat, lon, self.model.world)
 
     def _record(self, kind: str, place: str, **data) -> None:
-        self.model.recorder.record(self.model.env.now, kind, self.name, place,
-                                   status=self.status, lat=self.lat, lon=self.lon, **data)
+        self.model.recorder.add(self.model.env.now, kind, self.name, place,
+                                {"status": self.status, "lat": self.lat, "lon": self.lon, **data})

@@ -109,4 +109,4 @@ class CommandPost(mesa.Agent):
         return min(self.model.plan.command.max_teams_per_site, math.ceil(group.trapped / (rate * 24)))
 
     def _record(self, kind: str, place: str, **data) -> None:
-        self.model.recorder.record(self.model.env.now, kind, self.name, place, **data)
+        self.model.recorder.add(self.model.env.now, kind, self.name, place, data)

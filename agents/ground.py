@@ -64,10 +64,10 @@ class FireRescueUnit(mesa.Agent):
         self._record("arrive", group.place.id, mission="ground_rescue")
         group.make_contact()
         self.model.command.on_scene(group, self)
-        owed = 0.0
+        owed, per_shift = 0.0, self.spec.rescue_per_hour * SHIFT_MIN / 60
         while group.trapped > 0:
             yield env.timeout(SHIFT_MIN)
-            owed += self.spec.rescue_per_hour * SHIFT_MIN / 60
+            owed += per_shift
             reached = int(owed)
             if reached:
                 owed -= reached
@@ -79,5 +79,5 @@ class FireRescueUnit(mesa.Agent):
 
     def _record(self, kind: str, place: str, **data) -> None:
         n = self.model.world.roads.nodes[self.node]
-        self.model.recorder.record(self.model.env.now, kind, self.name, place,
-                                   status=self.status, lat=n.lat, lon=n.lon, **data)
+        self.model.recorder.add(self.model.env.now, kind, self.name, place,
+                                {"status": self.status, "lat": n.lat, "lon": n.lon, **data})

@@ -100,4 +100,4 @@ class Consignment(mesa.Agent):
             self._record("relieved", self.group.place.id, people=self.group.homeless)
 
     def _record(self, kind: str, place: str, **data) -> None:
-        self.model.recorder.record(self.model.env.now, kind, self.name, place, **data)
+        self.model.recorder.add(self.model.env.now, kind, self.name, place, data)

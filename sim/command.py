@@ -64,6 +64,7 @@ class Command:
         self.level: str | None = None
         self._pending_level: str | None = None
         self.queue: list[Request] = []
+        self._upward: dict[CommandPost, list[tuple[CommandPost, float]]] = {}   # relay targets and delays
         self.aid_requested = False
         self.magnitude = 0.0          # as known to command: from the automatic quick report on
         self.density = 0.0
@@ -97,10 +98,13 @@ class Command:
 
         Each arrival is a plain timeout with a callback, not a process: reports are the most
         frequent thing command does."""
-        hop, env = self.plan.command.hop_delay_min, self.model.env
-        for n, post in enumerate(sender.ancestors()[1:], start=1):
-            arrival = env.timeout(hop if self.flat else hop * n)
-            arrival.callbacks.append(lambda _, post=post: post.receive(group, deaths, sender))
+        if sender not in self._upward:
+            hop = self.plan.command.hop_delay_min
+            self._upward[sender] = [(post, hop if self.flat else hop * n)
+                                    for n, post in enumerate(sender.ancestors()[1:], start=1)]
+        timeout = self.model.env.timeout
+        for post, delay in self._upward[sender]:
+            timeout(delay).callbacks.append(lambda _, post=post: post.receive(group, deaths, sender))
 
     def take_lead(self, origin: tuple[float, float]) -> None:
         """The provincial post where the (first) disaster struck leads the response."""

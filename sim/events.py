@@ -43,6 +43,11 @@ class Recorder:
     def record(self, t: float, kind: str, agent: str = "", place: str = "", **data: Any) -> None:
         self._raw.append((t, kind, agent, place, data))
 
+    def add(self, t: float, kind: str, agent: str, place: str, data: dict[str, Any]) -> None:
+        """`record` with the data already in a dict: helpers that add fields of their own build it
+        once (re-packing `**data` into a second call costs more than the record itself)."""
+        self._raw.append((t, kind, agent, place, data))
+
     @property
     def events(self) -> list[Event]:
         if len(self._events) < len(self._raw):

@@ -39,7 +39,7 @@ def _group(model, place: str):
 
 
 def _record(model, kind: str, place: str = "", **data) -> None:
-    model.recorder.record(model.env.now, kind, "player" if kind == "order" else "controller", place, **data)
+    model.recorder.add(model.env.now, kind, "player" if kind == "order" else "controller", place, data)
 
 
 # -- decisions of the room ------------------------------------------------------------------------

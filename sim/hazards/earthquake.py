@@ -56,25 +56,27 @@ def intensity(magnitude: float, epicentre: tuple[float, float], strike_deg: floa
     out = _long_axis(magnitude, r)
     near = np.flatnonzero((out >= floor) & (r > 1e-3))     # at the epicentre itself both axes agree
     theta = np.radians(bearing_deg(epicentre[0], epicentre[1], lat[near], lon[near]) - strike_deg)
-    out[near] = _on_ellipse(magnitude, (r[near] * np.cos(theta)) ** 2, (r[near] * np.sin(theta)) ** 2,
-                            out[near], _short_axis(magnitude, r[near]))
+    cos2 = np.cos(theta) ** 2
+    out[near] = _on_ellipse(magnitude, r[near] ** 2 * cos2, r[near] ** 2 * (1 - cos2), out[near],
+                            _short_axis(magnitude, r[near]), cos2)
     return out
 
 
-def _on_ellipse(m: float, x2: np.ndarray, y2: np.ndarray, hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
-    """The intensity I whose isoseismal ellipse passes through (x, y) in the strike frame.
+def _on_ellipse(m: float, x2: np.ndarray, y2: np.ndarray, hi: np.ndarray, lo: np.ndarray,
+                cos2: np.ndarray) -> np.ndarray:
+    """The intensity I in [lo, hi] whose isoseismal ellipse passes through (x, y) in the strike frame.
 
-    g(I) = x²/ra(I)² + y²/rb(I)² - 1 rises and is convex in I and g(hi) >= 0, so Newton's method
-    started at the long-axis bound converges from above without overshooting (to 1e-9 in a few
-    steps; a bisection needs 24 for 1e-6)."""
-    i = hi
+    g(I) = x²/ra(I)² + y²/rb(I)² - 1 rises and is convex in I, so Newton's method converges
+    (monotonically after its first step) from a start blended between the axis values by direction:
+    to 1e-9 in about five steps, where a bisection needs 24 for 1e-6."""
+    i = hi * cos2 + lo * (1 - cos2)
     for _ in range(50):
         ea, eb = 10 ** ((5.253 + 1.398 * m - i) / 4.164), 10 ** ((2.019 + 1.398 * m - i) / 2.943)
         ra2, rb2 = (ea - 26) ** 2, (eb - 8) ** 2
         g = x2 / ra2 + y2 / rb2 - 1
         slope = 2 * LN10 * (x2 * ea / (4.164 * ra2 * (ea - 26)) + y2 * eb / (2.943 * rb2 * (eb - 8)))
         step = g / slope
-        i = np.maximum(i - step, lo)
+        i = np.clip(i - step, lo, hi)
         if not len(step) or np.abs(step).max() < 1e-9:
             break
     return i
