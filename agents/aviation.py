@@ -32,8 +32,15 @@ class Leg:
     refuel_at: Airport | None     # an airport where the aircraft refuels after this leg
 
 
+@dataclass(frozen=True, slots=True)
+class Route:
+    legs: tuple[Leg, ...]
+    km: float                     # total distance flown
+    stops: int                    # refuel stops on the way
+
+
 def plan_route(lat: float, lon: float, fuel_km: float, full_km: float, to_lat: float, to_lon: float,
-               world: World) -> tuple[Leg, ...] | None:
+               world: World) -> Route | None:
     """Legs from here to the destination, with at most one refuel stop; None if out of reach.
 
     A leg is allowed only if, on arrival, the aircraft can still reach some airport: it is
@@ -47,11 +54,11 @@ def plan_route(lat: float, lon: float, fuel_km: float, full_km: float, to_lat: f
 
 
 def _route(lat: float, lon: float, fuel_km: float, full_km: float, to_lat: float, to_lon: float,
-           world: World) -> tuple[Leg, ...] | None:
+           world: World) -> Route | None:
     d = gc_km(lat, lon, to_lat, to_lon)
     second, to_airport = world.km_to_airports(to_lat, to_lon)
     if d + to_airport <= fuel_km + 1e-9:
-        return (Leg(to_lat, to_lon, d, None),)
+        return Route((Leg(to_lat, to_lon, d, None),), d, 0)
     first, _ = world.km_to_airports(lat, lon)
     airports = world.airports
     ok = (first <= fuel_km + 1e-9) & (second + to_airport <= full_km + 1e-9)
@@ -60,7 +67,8 @@ def _route(lat: float, lon: float, fuel_km: float, full_km: float, to_lat: float
     total = np.where(ok, first + second, np.inf)
     i = int(np.argmin(total))
     a = airports[i]
-    return (Leg(a.lat, a.lon, float(first[i]), a), Leg(to_lat, to_lon, float(second[i]), None))
+    return Route((Leg(a.lat, a.lon, float(first[i]), a), Leg(to_lat, to_lon, float(second[i]), None)),
+                 float(first[i] + second[i]), 1)
 
 
 class AviationAsset(mesa.Agent):
@@ -99,11 +107,10 @@ class AviationAsset(mesa.Agent):
 
     def eta_min(self, lat: float, lon: float, now: float) -> float:
         """Minutes from now until over (lat, lon) if tasked now; inf if it cannot get there."""
-        legs = self._route(lat, lon)
-        if legs is None:
+        route = self._route(lat, lon)
+        if route is None:
             return float("inf")
-        return self.ready_delay(now) + sum(leg.km for leg in legs) / self.kmh * 60 + \
-            sum(self.spec.refuel_min for leg in legs if leg.refuel_at)
+        return self.ready_delay(now) + route.km / self.kmh * 60 + route.stops * self.spec.refuel_min
 
     def ready_delay(self, now: float) -> float:
         """Alert-to-airborne from now: after weather reopens the base, and at civil dawn if day-only."""
@@ -182,12 +189,12 @@ class AviationAsset(mesa.Agent):
 
     def _fly_to(self, lat: float, lon: float, place: str):
         """Fly there with a refuel stop if needed; False (and an event) if out of reach."""
-        legs = self._route(lat, lon)
-        if legs is None:
+        route = self._route(lat, lon)
+        if route is None:
             self._record("unreachable", place)
             return False
         self.status = "flying"
-        for leg in legs:
+        for leg in route.legs:
             minutes = leg.km / self.kmh * 60
             self._record("fly", place, km=leg.km, minutes=minutes, fuel_km=self.fuel_km, to=[leg.to_lat, leg.to_lon])
             yield self.model.env.timeout(minutes)
@@ -200,7 +207,7 @@ class AviationAsset(mesa.Agent):
                 self._record("refuel", leg.refuel_at.icao)
         return True
 
-    def _route(self, lat: float, lon: float) -> tuple[Leg, ...] | None:
+    def _route(self, lat: float, lon: float) -> Route | None:
         return plan_route(self.lat, self.lon, self.fuel_km, self.full_km, lat, lon, self.model.world)
 
     def _record(self, kind: str, place: str, **data) -> None:

@@ -93,8 +93,9 @@ class CommandPost(mesa.Agent):
                                    injured=group.injured, homeless=group.homeless, comms_cut=group.comms_cut)
         self.model.command.relay(self, group, deaths)
 
-    def receive(self, group: AffectedGroup, deaths: int, sender: CommandPost) -> None:
-        """A relayed report arrives; the lead post reassesses the response level."""
+    def receive(self, group: AffectedGroup, deaths: int, sender: CommandPost, _arrival=None) -> None:
+        """A relayed report arrives (as the callback of its arrival event); the lead post reassesses the
+        response level."""
         self.estimates[group.place.id] = deaths
         self.model.recorder.record(self.model.env.now, "report", self.name, group.place.id, deaths=deaths,
                                    relayed_by=sender.name)

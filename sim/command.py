@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
+from simpy.events import Timeout
 
 from agents.command_post import CommandPost
 from agents.missions import Mission
@@ -24,13 +26,14 @@ from sim.dispatch import POLICIES
 from sim.geo import gazetteer, haversine_km
 
 LEVELS = ("IV", "III", "II", "I")                 # least to most severe
+SEVERITY = {None: -1, **{level: rank for rank, level in enumerate(LEVELS)}}   # None = no response yet
 DEPOT_LEVEL = {"county": ("county", "township"), "municipal": ("municipal",), "provincial": ("provincial",),
                "national": ("central",)}
 
 
 def more_severe(a: str | None, b: str | None) -> bool:
     """Is level `a` more severe than `b` (None = no response yet)?"""
-    return a is not None and (b is None or LEVELS.index(a) > LEVELS.index(b))
+    return a is not None and SEVERITY[a] > SEVERITY[b]
 
 
 @dataclass(eq=False)
@@ -102,9 +105,9 @@ class Command:
             hop = self.plan.command.hop_delay_min
             self._upward[sender] = [(post, hop if self.flat else hop * n)
                                     for n, post in enumerate(sender.ancestors()[1:], start=1)]
-        timeout = self.model.env.timeout
+        env = self.model.env
         for post, delay in self._upward[sender]:
-            timeout(delay).callbacks.append(lambda _, post=post: post.receive(group, deaths, sender))
+            Timeout(env, delay).callbacks.append(partial(post.receive, group, deaths, sender))
 
     def take_lead(self, origin: tuple[float, float]) -> None:
         """The provincial post where the (first) disaster struck leads the response."""

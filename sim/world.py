@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,6 +15,9 @@ from sim.catalogue import Catalogue
 from sim.geo import Airport, Place, gazetteer, haversine_km
 from sim.network import Node, RoadNetwork
 from sim.schema import Scenario
+
+if TYPE_CHECKING:
+    from agents.aviation import Route
 
 
 @dataclass
@@ -27,7 +31,7 @@ class World:
     airport_lat: np.ndarray
     airport_lon: np.ndarray
     _airport_km: dict[tuple[float, float], tuple[np.ndarray, float]] = field(default_factory=dict)
-    routes: dict[tuple, tuple | None] = field(default_factory=dict)     # aircraft routes, see plan_route
+    routes: dict[tuple, Route | None] = field(default_factory=dict)     # aircraft routes, see plan_route
 
     def nearest_county(self, lat: float, lon: float) -> Place:
         """The county (of the region) whose seat is nearest a point."""

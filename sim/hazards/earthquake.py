@@ -69,14 +69,14 @@ def _on_ellipse(m: float, x2: np.ndarray, y2: np.ndarray, hi: np.ndarray, lo: np
     g(I) = x²/ra(I)² + y²/rb(I)² - 1 rises and is convex in I, so Newton's method converges
     (monotonically after its first step) from a start blended between the axis values by direction:
     to 1e-9 in about five steps, where a bisection needs 24 for 1e-6."""
+    ka, kb, a0, b0 = LN10 / 4.164, LN10 / 2.943, 5.253 + 1.398 * m, 2.019 + 1.398 * m
     i = hi * cos2 + lo * (1 - cos2)
     for _ in range(50):
-        ea, eb = 10 ** ((5.253 + 1.398 * m - i) / 4.164), 10 ** ((2.019 + 1.398 * m - i) / 2.943)
-        ra2, rb2 = (ea - 26) ** 2, (eb - 8) ** 2
-        g = x2 / ra2 + y2 / rb2 - 1
-        slope = 2 * LN10 * (x2 * ea / (4.164 * ra2 * (ea - 26)) + y2 * eb / (2.943 * rb2 * (eb - 8)))
-        step = g / slope
-        i = np.clip(i - step, lo, hi)
+        ea, eb = np.exp((a0 - i) * ka), np.exp((b0 - i) * kb)      # ra + 26 and rb + 8
+        ra, rb = ea - 26, eb - 8
+        qa, qb = x2 / (ra * ra), y2 / (rb * rb)
+        step = (qa + qb - 1) / (qa * ea / ra * (2 * ka) + qb * eb / rb * (2 * kb))     # g / g'
+        i = np.minimum(np.maximum(i - step, lo), hi)
         if not len(step) or np.abs(step).max() < 1e-9:
             break
     return i
