@@ -66,6 +66,7 @@ class Command:
         self.lead: CommandPost | None = None
         self.level: str | None = None
         self._pending_level: str | None = None
+        self._assessed: tuple = (None, 0)             # (what the last assessment saw, deaths that would raise)
         self.queue: list[Request] = []
         self._upward: dict[CommandPost, list[tuple[CommandPost, float]]] = {}   # relay targets and delays
         self.aid_requested = False
@@ -144,10 +145,9 @@ class Command:
 
     def _density(self, hazard) -> float:
         """People per km² within 50 km of the epicentre (the plan's dense / fairly dense test)."""
-        cands = self.model.world.candidates
-        d = haversine_km(hazard.origin[0], hazard.origin[1], np.array([p.lat for p in cands]),
-                         np.array([p.lon for p in cands]))
-        return float(sum(p.population for p, km in zip(cands, d) if km <= 50) / (math.pi * 50 ** 2))
+        w = self.model.world
+        near = np.flatnonzero(haversine_km(hazard.origin[0], hazard.origin[1], w.cand_lat, w.cand_lon) <= 50)
+        return float(sum(w.candidates[i].population for i in near) / (math.pi * 50 ** 2))
 
     # -- graded response -------------------------------------------------------------------------
     def assess(self, post: CommandPost) -> None:
@@ -158,18 +158,24 @@ class Command:
             self._assess_conditions(triggers)
             return
         deaths = sum(post.estimates.values())
+        state = (self.level, self._pending_level, self.magnitude, self.density)
+        if state == self._assessed[0] and deaths < self._assessed[1]:
+            return                                  # most reports: too few deaths to change anything
         density = cat.population_density_per_km2
         mag = self.magnitude
         dense, fairly = self.density >= density.dense, self.density >= density.fairly_dense
+        raise_at = math.inf                         # deaths that would raise the level, all else equal
         for t in triggers:                          # most severe first
             if not (more_severe(t.level, self._pending_level) and more_severe(t.level, self.level)):
-                return                              # this level and every milder one is decided already
+                break                               # this level and every milder one is decided already
             by_mag = (dense and mag >= t.magnitude_dense) or (fairly and mag >= t.magnitude_fairly_dense)
             if deaths >= t.deaths_at_least or by_mag:
                 reason = (f"{deaths} deaths reported" if deaths >= t.deaths_at_least else
                           f"M{mag:.1f} in a {'dense' if dense else 'fairly dense'} area")
                 self._raise(t.level, t.commander, reason)
                 return
+            raise_at = min(raise_at, t.deaths_at_least)
+        self._assessed = (state, raise_at)
 
     def _assess_conditions(self, triggers: list[FloodTrigger]) -> None:
         """Plans graded by reported conditions (flood control, forest fire): the most severe level met."""
@@ -338,6 +344,8 @@ class Command:
     # -- units coming free -----------------------------------------------------------------------
     def serve_queue(self) -> None:
         """Give waiting requests to free units, in the policy's order."""
+        if not self.queue:
+            return
         for req in self.policy["aviation"].order([r for r in self.queue if r.kind == "aviation"]):
             if self._fill_air(req, req.holder):
                 self.queue.remove(req)

@@ -117,7 +117,7 @@ class RoadNetwork:
         if self._matrix is None:
             w = self.edge_minutes()
             # +1e-9 keeps zero-length edges (two seats at one point) as real edges in the sparse matrix
-            both = np.r_[w, w][self._csr_order] + 1e-9
+            both = np.concatenate((w, w))[self._csr_order] + 1e-9
             n = len(self.nodes)
             self._matrix = csr_matrix((both, self._csr_indices, self._csr_indptr), shape=(n, n))
         return self._matrix

@@ -221,7 +221,7 @@ def scope_sites(scenario: Scenario, world: World, prone_dir: Path = PRONE_DIR) -
     """Affected places of the scenario's hazards plus its disaster-prone counties inside the region."""
     chosen: dict[str, Place] = {}
     cands = world.candidates
-    lat, lon = np.array([p.lat for p in cands]), np.array([p.lon for p in cands])
+    lat, lon = world.cand_lat, world.cand_lon
     for hz in scenario.hazards:
         ii = earthquake.intensity(hz.magnitude, hz.epicentre, hz.strike_deg, lat, lon, scenario.min_intensity)
         chosen.update((p.id, p) for p, v in zip(cands, ii) if v >= scenario.min_intensity and p.population > 0)

@@ -32,11 +32,20 @@ class World:
     airport_lon: np.ndarray
     _airport_km: dict[tuple[float, float], tuple[np.ndarray, float]] = field(default_factory=dict)
     routes: dict[tuple, Route | None] = field(default_factory=dict)     # aircraft routes, see plan_route
+    cand_lat: np.ndarray = field(init=False)     # candidates' coordinates, for hazards that test them all
+    cand_lon: np.ndarray = field(init=False)
+    _counties: list[int] = field(init=False)     # indices of the candidates that are counties
+
+    def __post_init__(self) -> None:
+        self.cand_lat = np.array([p.lat for p in self.candidates])
+        self.cand_lon = np.array([p.lon for p in self.candidates])
+        self._counties = [i for i, p in enumerate(self.candidates) if p.level == "county"]
 
     def nearest_county(self, lat: float, lon: float) -> Place:
         """The county (of the region) whose seat is nearest a point."""
-        counties = [p for p in self.candidates if p.level == "county"]
-        return _nearest(counties, lat, lon)
+        i = self._counties
+        d = haversine_km(lat, lon, self.cand_lat[i], self.cand_lon[i])
+        return self.candidates[i[int(np.argmin(d))]]
 
     def km_to_airports(self, lat: float, lon: float) -> tuple[np.ndarray, float]:
         """Great-circle km from a point to every airport, and to the nearest one (cached by point)."""

@@ -138,10 +138,11 @@ class Earthquake(BaseModel):
         """At onset: shake every candidate place and road, create the affected groups, alert command."""
         yield model.env.timeout(self.at_min)
         floor = model.spec.min_intensity
-        cands, roads = model.world.candidates, model.world.roads
+        w = model.world
+        cands, roads = w.candidates, w.roads
         # places and road midpoints in one call: one root finding instead of two
-        ii = intensity(self.magnitude, self.epicentre, self.strike_deg, np.r_[[p.lat for p in cands], roads.mid_lat],
-                       np.r_[[p.lon for p in cands], roads.mid_lon], floor)
+        ii = intensity(self.magnitude, self.epicentre, self.strike_deg, np.concatenate((w.cand_lat, roads.mid_lat)),
+                       np.concatenate((w.cand_lon, roads.mid_lon)), floor)
         at_places, at_roads = ii[:len(cands)], ii[len(cands):]
         clock = model.clock(model.env.now)
         model.recorder.record(model.env.now, "quake", "hazard", "", magnitude=self.magnitude,

@@ -114,7 +114,7 @@ class Typhoon(BaseModel):
 
     def _strike_places(self, model) -> None:
         cands, hours = model.world.candidates, self.hours()
-        v = self.wind(hours, np.array([p.lat for p in cands]), np.array([p.lon for p in cands]))
+        v = self.wind(hours, model.world.cand_lat, model.world.cand_lon)
         for j in np.flatnonzero(v.max(axis=0) >= self.damage_wind_ms):
             start = float(hours[np.argmax(v[:, j] >= self.damage_wind_ms)]) * 60
             warn(model, self.warning, cands[j], start, self.type)
