@@ -40,22 +40,25 @@ class Route:
 
 
 def plan_route(lat: float, lon: float, fuel_km: float, full_km: float, to_lat: float, to_lon: float,
-               world: World) -> Route | None:
+               world: World, home: Airport | None = None) -> Route | None:
     """Legs from here to the destination, with at most one refuel stop; None if out of reach.
 
     A leg is allowed only if, on arrival, the aircraft can still reach some airport: it is
     never stranded at a site. Routes depend on nothing but their arguments, and aircraft keep
-    asking the same ones (from base, full, to each site): they are kept in the world.
+    asking the same ones (from base, full, to each site): they are kept in the world. `home`, an
+    airport among the world's, only saves work: if it is in reach after the leg, some airport is.
     """
     key = (lat, lon, fuel_km, full_km, to_lat, to_lon)
     if key not in world.routes:
-        world.routes[key] = _route(lat, lon, fuel_km, full_km, to_lat, to_lon, world)
+        world.routes[key] = _route(lat, lon, fuel_km, full_km, to_lat, to_lon, world, home)
     return world.routes[key]
 
 
 def _route(lat: float, lon: float, fuel_km: float, full_km: float, to_lat: float, to_lon: float,
-           world: World) -> Route | None:
+           world: World, home: Airport | None) -> Route | None:
     d = gc_km(lat, lon, to_lat, to_lon)
+    if home is not None and d + gc_km(to_lat, to_lon, home.lat, home.lon) <= fuel_km + 1e-9:
+        return Route((Leg(to_lat, to_lon, d, None),), d, 0)
     second, to_airport = world.km_to_airports(to_lat, to_lon)
     if d + to_airport <= fuel_km + 1e-9:
         return Route((Leg(to_lat, to_lon, d, None),), d, 0)
@@ -208,7 +211,7 @@ class AviationAsset(mesa.Agent):
         return True
 
     def _route(self, lat: float, lon: float) -> Route | None:
-        return plan_route(self.lat, self.lon, self.fuel_km, self.full_km, lat, lon, self.model.world)
+        return plan_route(self.lat, self.lon, self.fuel_km, self.full_km, lat, lon, self.model.world, self.base)
 
     def _record(self, kind: str, place: str, **data) -> None:
         self.model.recorder.add(self.model.env.now, kind, self.name, place,
