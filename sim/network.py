@@ -7,6 +7,7 @@ per source and recomputed only when damage changes an edge: a 72-hour run asks t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -54,19 +55,9 @@ class RoadNetwork:
     @classmethod
     def approximate(cls, nodes: list[Node], settings: RoadSettings) -> RoadNetwork:
         """k nearest neighbours by great circle, with a detour factor and terrain speeds."""
-        lat = np.array([n.lat for n in nodes])
-        lon = np.array([n.lon for n in nodes])
-        xyz = unit_xyz(lat, lon)
-        k = min(settings.k_neighbours + 1, len(nodes))
-        _, nbr = cKDTree(xyz).query(xyz, k=k)
-        pairs = {(min(i, j), max(i, j)) for i, row in enumerate(np.atleast_2d(nbr)) for j in row if i != j}
-        pairs |= _bridges(xyz, sorted(pairs), len(nodes))
-        edges = []
-        for i, j in sorted(pairs):
-            km = float(haversine_km(lat[i], lon[i], lat[j], lon[j])) * settings.detour_factor
-            terrain = "mountain" if nodes[i].mountain or nodes[j].mountain else "plain"
-            edges.append((i, j, km, km / settings.speed_kmh[terrain] * 60.0))
-        return cls(nodes, edges)
+        speed = settings.speed_kmh
+        return cls(nodes, list(_knn_edges(tuple(nodes), settings.k_neighbours, settings.detour_factor,
+                                          speed["plain"], speed["mountain"])))
 
     @classmethod
     def from_graphml(cls, path: Path, default_speed_kmh: float) -> RoadNetwork:
@@ -121,6 +112,23 @@ class RoadNetwork:
             n = len(self.nodes)
             self._matrix = csr_matrix((both, self._csr_indices, self._csr_indptr), shape=(n, n))
         return self._matrix
+
+
+@lru_cache(maxsize=8)
+def _knn_edges(nodes: tuple[Node, ...], k: int, detour: float, plain_kmh: float,
+               mountain_kmh: float) -> tuple[tuple[int, int, float, float], ...]:
+    """(u, v, km, minutes) of the approximate graph: every run of a sweep builds the same one."""
+    lat = np.array([n.lat for n in nodes])
+    lon = np.array([n.lon for n in nodes])
+    xyz = unit_xyz(lat, lon)
+    _, nbr = cKDTree(xyz).query(xyz, k=min(k + 1, len(nodes)))
+    pairs = {(min(i, j), max(i, j)) for i, row in enumerate(np.atleast_2d(nbr)) for j in row if i != j}
+    pairs |= _bridges(xyz, sorted(pairs), len(nodes))
+    ij = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    km = haversine_km(lat[ij[:, 0]], lon[ij[:, 0]], lat[ij[:, 1]], lon[ij[:, 1]]) * detour
+    mountain = np.array([n.mountain for n in nodes], dtype=bool)
+    speed = np.where(mountain[ij[:, 0]] | mountain[ij[:, 1]], mountain_kmh, plain_kmh)
+    return tuple(zip(ij[:, 0].tolist(), ij[:, 1].tolist(), km.tolist(), (km / speed * 60.0).tolist()))
 
 
 def _bridges(xyz: np.ndarray, pairs: list[tuple[int, int]], n: int) -> set[tuple[int, int]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 CIVIL_ZENITH_DEG = 96.0
 
@@ -30,11 +31,13 @@ def civil_twilight_utc(day: datetime, lat: float, lon: float) -> tuple[datetime,
     return midnight + timedelta(minutes=noon - 4 * h), midnight + timedelta(minutes=noon + 4 * h)
 
 
-def daylight_windows(start: datetime, hours: float, lat: float, lon: float) -> list[tuple[float, float]]:
-    """(dawn, dusk) pairs in minutes since `start`, covering the run (one evaluation per day, not per question)."""
+@lru_cache(maxsize=4096)
+def daylight_windows(start: datetime, hours: float, lat: float, lon: float) -> tuple[tuple[float, float], ...]:
+    """(dawn, dusk) pairs in minutes since `start`, covering the run (one evaluation per day, not per
+    question; and per base and scenario, not per aircraft or run)."""
     out = []
     for offset in range(-1, int(hours // 24) + 3):
         tw = civil_twilight_utc(start + timedelta(days=offset), lat, lon)
         if tw is not None:
             out.append(tuple((t - start).total_seconds() / 60 for t in tw))
-    return sorted(out)
+    return tuple(sorted(out))

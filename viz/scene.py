@@ -88,7 +88,7 @@ class Layout:
     rmax_km: dict[str, float]                                 # typhoon name -> radius of maximum wind
     warnings: bool                                            # some hazard warns the public
     min_intensity: float
-    daylight: list[tuple[float, float]]
+    daylight: tuple[tuple[float, float], ...]
     loading_min: float
     truck_kmh: float
     detour: float
