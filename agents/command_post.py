@@ -96,11 +96,11 @@ class CommandPost(mesa.Agent):
     def receive(self, group: AffectedGroup, deaths: int, sender: CommandPost, _arrival=None) -> None:
         """A relayed report arrives (as the callback of its arrival event); the lead post reassesses the
         response level."""
+        model = self.model
         self.estimates[group.place.id] = deaths
-        self.model.recorder.record(self.model.env.now, "report", self.name, group.place.id, deaths=deaths,
-                                   relayed_by=sender.name)
-        if self is self.model.command.lead:
-            self.model.command.assess(self)
+        model.recorder.record(model.env.now, "report", self.name, group.place.id, deaths=deaths, relayed_by=sender.name)
+        if self is model.command.lead:
+            model.command.assess(self)
 
     def _teams_needed(self, group: AffectedGroup) -> int:
         """Teams to clear the site's trapped in about a day, within the plan's cap per site."""

@@ -59,6 +59,7 @@ class Command:
         self.model = model
         self.plan = model.plan
         self.flat = self.plan.command.structure == "flat"
+        self.triggers = model.catalogue.response_levels[self.plan.response.triggers]   # most severe first
         self.policy = {"aviation": POLICIES[self.plan.dispatch.aviation](),
                        "ground": POLICIES[self.plan.dispatch.ground]()}
         self.posts: dict[str, CommandPost] = {}
@@ -152,8 +153,7 @@ class Command:
     # -- graded response -------------------------------------------------------------------------
     def assess(self, post: CommandPost) -> None:
         """The lead post decides the level on the magnitude and the deaths reported to it."""
-        cat = self.model.catalogue
-        triggers = cat.response_levels[self.plan.response.triggers]
+        triggers = self.triggers
         if isinstance(triggers[0], FloodTrigger):
             self._assess_conditions(triggers)
             return
@@ -161,7 +161,7 @@ class Command:
         state = (self.level, self._pending_level, self.magnitude, self.density)
         if state == self._assessed[0] and deaths < self._assessed[1]:
             return                                  # most reports: too few deaths to change anything
-        density = cat.population_density_per_km2
+        density = self.model.catalogue.population_density_per_km2
         mag = self.magnitude
         dense, fairly = self.density >= density.dense, self.density >= density.fairly_dense
         raise_at = math.inf                         # deaths that would raise the level, all else equal

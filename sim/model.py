@@ -7,9 +7,11 @@ helicopter never changes the earthquake, the weather or another aircraft's servi
 """
 from __future__ import annotations
 
+import gc
 import math
 import zlib
 from datetime import datetime, timedelta
+from functools import cache
 
 import mesa
 import numpy as np
@@ -31,6 +33,17 @@ from sim.world import build_world
 STREAMS = ("hazard", "roads", "comms", "rescue", "varies")
 
 
+@cache
+def freeze_long_lived() -> None:
+    """Once per process: load the geography and catalogue, then move everything alive out of the
+    garbage collector's reach (gc.freeze). Otherwise full collections rescan those ~10^5 objects
+    mid-run: 60-200 ms pauses every few runs of a sweep, about 6 % of its time."""
+    gazetteer()
+    load_catalogue()
+    gc.collect()
+    gc.freeze()
+
+
 def substream(seed: int, name: str) -> np.random.Generator:
     """A generator for one purpose, independent of every other purpose's draws."""
     return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(name.encode())]))
@@ -40,6 +53,7 @@ class ResponseModel(mesa.Model):
     """One run of one scenario under one plan with one seed."""
 
     def __init__(self, loaded: LoadedScenario, seed: int = 0) -> None:
+        freeze_long_lived()
         super().__init__(rng=seed)
         self.loaded, self.seed = loaded, seed
         self.plan = loaded.plan

@@ -8,7 +8,6 @@ so a killed sweep resumes and every task is recorded exactly once.
 """
 from __future__ import annotations
 
-import gc
 import json
 import math
 import os
@@ -80,20 +79,7 @@ def kpi_row(summary: dict[str, Any]) -> Row:
 
 def run_batch(tasks: list[Task]) -> list[Row]:
     """Several runs in one Dask task: a 40 ms run would otherwise pay Dask's per-task cost alone."""
-    rows = []
-    for t in tasks:
-        rows.append(run_task(t))
-        _freeze_long_lived()
-    return rows
-
-
-def _freeze_long_lived() -> None:
-    """Once per process, after its first run has loaded the geography, catalogue and scenario caches:
-    move them out of the garbage collector's reach. Full collections otherwise rescan those ~10^5
-    objects every few runs (60-200 ms pauses, about 6 % of a sweep's time)."""
-    if not gc.get_freeze_count():
-        gc.collect()
-        gc.freeze()
+    return [run_task(t) for t in tasks]
 
 
 def run_tasks(tasks: list[Task], workers: int | None = None, scheduler: str | None = None,
