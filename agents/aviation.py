@@ -6,6 +6,7 @@ Every leg is checked against the fuel on board, so no aircraft ever flies beyond
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -110,10 +111,14 @@ class AviationAsset(mesa.Agent):
 
     def eta_min(self, lat: float, lon: float, now: float) -> float:
         """Minutes from now until over (lat, lon) if tasked now; inf if it cannot get there."""
+        return self.ready_delay(now) + self.flight_min(lat, lon)
+
+    def flight_min(self, lat: float, lon: float) -> float:
+        """Minutes airborne from here to (lat, lon), refuel stops included; inf if out of reach."""
         route = self._route(lat, lon)
         if route is None:
-            return float("inf")
-        return self.ready_delay(now) + route.km / self.kmh * 60 + route.stops * self.spec.refuel_min
+            return math.inf
+        return route.km / self.kmh * 60 + route.stops * self.spec.refuel_min
 
     def ready_delay(self, now: float) -> float:
         """Alert-to-airborne from now: after weather reopens the base, and at civil dawn if day-only."""

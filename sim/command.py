@@ -367,14 +367,13 @@ class Command:
             return
         if not self.unlocked(aircraft.owner):
             return
-        now = self.model.env.now
         waiting = [g for g in self.model.groups if g.known and g.awaiting_evacuation > g.seats_inbound]
-        reachable = [(aircraft.eta_min(g.place.lat, g.place.lon, now), i, g) for i, g in enumerate(waiting)]
-        reachable = [r for r in reachable if math.isfinite(r[0])]
-        if reachable:
-            eta, _, group = min(reachable, key=lambda r: (r[0], r[1]))
-            mission = Mission("rescue", group, now, done=self.model.env.event(), purpose="rescue")
-            self._assign(aircraft, mission, eta, None, aircraft.owner)
+        flights = [(aircraft.flight_min(g.place.lat, g.place.lon), i, g) for i, g in enumerate(waiting)]
+        nearest = min((f for f in flights if math.isfinite(f[0])), default=None)     # ties: first in list
+        if nearest is not None:
+            now = self.model.env.now
+            mission = Mission("rescue", nearest[2], now, done=self.model.env.event(), purpose="rescue")
+            self._assign(aircraft, mission, aircraft.ready_delay(now) + nearest[0], None, aircraft.owner)
 
     def max_airlift_kg(self) -> float:
         return max((a.spec.payload_kg for a in self.model.aircraft if a.spec.kind == "helicopter"), default=0.0)
