@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from agents.affected import survival
+from agents.aviation import plan_route
 from sim.events import read_events
 from sim.geo import bearing_deg, gazetteer, haversine_km
 from sim.hazards.earthquake import _long_axis, _short_axis, intensity
@@ -214,3 +215,27 @@ def test_isoseismals_are_ellipses_of_the_western_china_relation():
     r50 = haversine_km(epi[0], epi[1], epi[0] + d, epi[1])
     assert along == pytest.approx(_long_axis(m, np.array([r50]))[0], abs=1e-9)
     assert across == pytest.approx(_short_axis(m, np.array([r50]))[0], abs=1e-9)
+
+
+def test_runs_in_one_process_share_no_road_damage(luding):
+    """The road graph is built once per process; each run still damages only its own copy."""
+    loaded = load_scenario(LUDING)
+    fresh = ResponseModel(loaded, seed=3)
+    assert np.all(fresh.world.roads.factor == 1.0)          # before onset: nothing damaged
+    assert np.any(luding.world.roads.factor != 1.0)          # the fixture's run closed or slowed roads
+    fresh.run()
+    again = ResponseModel(loaded, seed=3)
+    assert np.all(again.world.roads.factor == 1.0)
+
+
+def test_the_home_airport_shortcut_changes_no_route():
+    """A leg is direct when its destination is within reach of home; the full airport search agrees."""
+    model = ResponseModel(load_scenario(LUDING), seed=1)
+    world, home = model.world, model.aircraft[0].base
+    rng = np.random.default_rng(5)
+    for lat, lon, fuel in zip(rng.uniform(26, 34, 200), rng.uniform(97, 108, 200), rng.uniform(50, 700, 200)):
+        with_home = plan_route(home.lat, home.lon, fuel, 700.0, lat, lon, world, home)
+        world.routes.clear()
+        without = plan_route(home.lat, home.lon, fuel, 700.0, lat, lon, world)
+        world.routes.clear()
+        assert with_home == without
