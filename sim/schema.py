@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -18,6 +18,8 @@ from pydantic import (
     NonNegativeFloat,
     PositiveFloat,
     PositiveInt,
+    TypeAdapter,
+    ValidationError,
     model_validator,
 )
 
@@ -212,7 +214,10 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     """Parse, validate and cross-check a scenario (and its plan); ScenarioError lists every problem."""
     path = Path(path)
     doc = YamlDoc(path)
-    scenario = doc.validate(Scenario)
+    try:
+        scenario = doc.validate(Scenario)
+    except ScenarioError as exc:
+        raise ScenarioError(_by_line(exc.problems + _references_of_valid_parts(doc))) from None
     problems = [doc.problem(loc, msg) for loc, msg in check_references(scenario)]
     if scenario.roads is not None:
         graphml = (path.parent / scenario.roads.graphml).resolve()
@@ -281,20 +286,52 @@ def with_plan(loaded: LoadedScenario, plan_path: str | Path) -> LoadedScenario:
 
 def check_references(s: Scenario) -> list[tuple[Loc, str]]:
     """Names that must exist in the geography and the catalogue, and places inside the region."""
+    return _references(s.region, s.forces, s.sites, s.hazards)
+
+
+def _references(region: Region | None, forces: Forces | None, sites: list[Site | None] | None,
+                hazards: list[Hazard | None] | None) -> list[tuple[Loc, str]]:
+    """`check_references` on whichever parts are known (None: that part or list item is invalid)."""
     geo = gazetteer()
     out: list[tuple[Loc, str]] = []
-    for i, name in enumerate(s.region.provinces):
+    for i, name in enumerate(region.provinces if region else []):
         try:
             if geo.find(name).level != "province":
                 out.append((("region", "provinces", i), f"'{name}' is not a province"))
         except KeyError as exc:
             out.append((("region", "provinces", i), exc.args[0]))
-    out.extend(check_forces(s.forces, ("forces",)))
-    for i, site in enumerate(s.sites):
-        if site.county:
+    if forces is not None:
+        out.extend(check_forces(forces, ("forces",)))
+    for i, site in enumerate(sites or []):
+        if site is not None and site.county:
             out.extend(_place(("sites", i, "county"), site.county))
-    out.extend(_outside_region(s))
+    if region is not None and hazards:
+        out.extend(_outside_region(region, hazards))
     return out
+
+
+def _references_of_valid_parts(doc: YamlDoc) -> list[str]:
+    """Reference problems of the parts of a scenario that are valid on their own, so that one
+    `validate` reports an unknown place or type beside a schema error instead of after its fix."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    region, forces = _valid(Region, data.get("region")), _valid(Forces, data.get("forces"))
+    sites, hazards = data.get("sites"), data.get("hazards")
+    found = _references(region, forces, [_valid(Site, s) for s in sites] if isinstance(sites, list) else None,
+                        [_valid(Hazard, h) for h in hazards] if isinstance(hazards, list) else None)
+    return [doc.problem(loc, msg) for loc, msg in found]
+
+
+def _valid(kind: Any, raw: object) -> Any:
+    """`raw` as a `kind`, or None if it is missing or invalid."""
+    try:
+        return None if raw is None else TypeAdapter(kind).validate_python(raw)
+    except ValidationError:
+        return None
+
+
+def _by_line(problems: list[str]) -> list[str]:
+    """Problems in file order (each starts `file:line:`)."""
+    return sorted(problems, key=lambda p: int(p.split(":")[1]) if p.split(":")[1].isdigit() else 0)
 
 
 def check_forces(forces: Forces, at: Loc) -> list[tuple[Loc, str]]:
@@ -330,21 +367,23 @@ def _place(loc: Loc, name: str) -> list[tuple[Loc, str]]:
     return []
 
 
-def _outside_region(s: Scenario) -> list[tuple[Loc, str]]:
+def _outside_region(region: Region, hazards: list[Hazard | None]) -> list[tuple[Loc, str]]:
     geo = gazetteer()
     try:
-        counties = geo.counties_in(s.region.provinces)
+        counties = geo.counties_in(region.provinces)
     except KeyError:
         return []
     lats = [c.lat for c in counties]
     lons = [c.lon for c in counties]
     lat0, lat1, lon0, lon1 = min(lats) - 0.5, max(lats) + 0.5, min(lons) - 0.5, max(lons) + 0.5
     out: list[tuple[Loc, str]] = []
-    for i, h in enumerate(s.hazards):
+    for i, h in enumerate(hazards):
+        if h is None:
+            continue
         lat, lon = h.origin
         if not (lat0 <= lat <= lat1 and lon0 <= lon <= lon1):
             out.append((("hazards", i, h.origin_key),
-                        f"({lat}, {lon}) is outside the region {', '.join(s.region.provinces)} "
+                        f"({lat}, {lon}) is outside the region {', '.join(region.provinces)} "
                         f"(lat {lat0:.1f}..{lat1:.1f}, lon {lon0:.1f}..{lon1:.1f}); is it [lat, lon]?"))
     return out
 

@@ -70,6 +70,18 @@ def test_every_problem_reported_at_once(write, capsys):
     assert len(capsys.readouterr().err.strip().splitlines()) == 2
 
 
+def test_schema_and_reference_problems_reported_together_in_file_order(write, capsys):
+    """A wrong type does not hide an unknown place elsewhere: one validate, every problem, by line."""
+    text = (MINIMAL.replace("magnitude: 6.8", "magnitude: big").replace("station: 康定市", "station: 康定")
+            .replace("type: Mi-171", "type: Mi-17"))
+    path = write(text + "sites:\n  - {name: 某村, county: 泸定, lat: 29.6, lon: 102.1, population: 10}\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert [e.split(": ")[1] for e in err] == ["hazards.0.magnitude", "forces.aviation.0.type",
+                                                "forces.fire_rescue.0.station", "sites.0.county"]
+    assert [int(e.split(":")[1]) for e in err] == [6, 9, 11, 15]
+
+
 def test_cli_prints_no_traceback(write):
     path = write(MINIMAL.replace("magnitude: 6.8", "magnitude: [1, 2]"))
     proc = subprocess.run([sys.executable, "run_sim.py", "run", str(path)], cwd=ROOT, capture_output=True, text=True)
