@@ -70,6 +70,11 @@ def test_same_seed_same_bytes_in_fresh_processes_other_seed_differs(tmp_path):
     first, second, other = run(11, "a"), run(11, "b"), run(12, "c")
     assert first == second
     assert first != other
+    # and in one process, where the road graph, daylight tables and geography are cached between runs
+    loaded = load_scenario(LUDING)
+    in_process = [run_scenario(loaded, seed=11)[0].recorder.lines() for _ in range(2)]
+    assert in_process[0] == in_process[1]
+    assert "\n".join(in_process[0]) + "\n" == first.decode("utf-8")
 
 
 def test_every_person_in_exactly_one_state(luding):
