@@ -196,11 +196,17 @@ class AviationAsset(mesa.Agent):
         self.status = "idle"
 
     def _fly_to(self, lat: float, lon: float, place: str):
-        """Fly there with a refuel stop if needed; False (and an event) if out of reach."""
+        """Fly there with a refuel stop if needed; False (and an event) if out of reach. Where the
+        wind at the destination will be over the type's limit on arrival, wait first."""
         route = self._route(lat, lon)
         if route is None:
             self._record("unreachable", place)
             return False
+        hold = self._wind_hold(place, route.km / self.kmh * 60 + route.stops * self.spec.refuel_min)
+        if hold:
+            self.status = "holding"
+            self._record("hold", place, minutes=hold, reason="wind at destination over the limit")
+            yield self.model.env.timeout(hold)
         self.status = "flying"
         for leg in route.legs:
             minutes = leg.km / self.kmh * 60
@@ -214,6 +220,14 @@ class AviationAsset(mesa.Agent):
                 self.fuel_km = self.full_km
                 self._record("refuel", leg.refuel_at.icao)
         return True
+
+    def _wind_hold(self, place: str, minutes: float) -> float:
+        """Minutes to wait here so as to arrive after the spells of too much wind at `place`."""
+        now = start = self.model.env.now
+        for begin, end in self.model.wind_holds.get((place, self.spec.kind), ()):   # in time order
+            if begin <= start + minutes < end:
+                start = end - minutes
+        return start - now
 
     def _route(self, lat: float, lon: float) -> Route | None:
         return plan_route(self.lat, self.lon, self.fuel_km, self.full_km, lat, lon, self.model.world, self.base)

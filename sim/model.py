@@ -67,6 +67,7 @@ class ResponseModel(mesa.Model):
         self.world = build_world(self.spec, self.catalogue)
         self.command = Command(self)
         self.in_transit: dict[str, float] = {}
+        self.wind_holds: dict[tuple[str, str], list[tuple[float, float]]] = {}   # (place, aircraft kind) -> spells
         self.delivered: dict[str, float] = {}
         self.groups: list[AffectedGroup] = []
         self.aircraft = self._aircraft()

@@ -63,3 +63,18 @@ def test_mangkhut_grounds_zhuhai_strikes_by_wind_and_floods_by_rain():
     assert {"台山市", "香洲区"} <= struck
     assert s["warning.coverage"] >= 0.9
     assert 1_500_000 < s["warning.evacuated"] < 3_000_000        # Guangdong moved ~2.45 million people
+
+
+def test_no_aircraft_arrives_where_the_wind_is_over_its_limit():
+    """Aircraft hold on the ground rather than arrive at a site or depot inside the gale."""
+    model, _ = run_scenario(load_scenario(ROOT / "scenarios" / "mangkhut-2018.yaml"), seed=1)
+    kind = {a.name: a.spec.kind for a in model.aircraft}
+    events = model.recorder.events
+    assert any(e.kind == "hold" for e in events)
+    arrivals = [e for e in events if e.kind == "arrive" and e.agent in kind]
+    assert arrivals
+    for e in arrivals:
+        spells = model.wind_holds.get((e.place, kind[e.agent]), [])
+        assert not any(begin <= e.t < end for begin, end in spells), (e, spells)
+    held = [e for e in events if e.kind == "hold"]
+    assert all(model.wind_holds.get((e.place, kind[e.agent])) for e in held)

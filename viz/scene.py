@@ -30,7 +30,8 @@ STATUSES = ("idle", "tasked", "preparing", "flying", "working", "driving", "refu
 S = {name: i for i, name in enumerate(STATUSES)}
 STATUS_OF = {"dispatch": "tasked", "launch": "preparing", "fly": "flying", "refuel": "refuelling",
              "arrive": "working", "evacuate": "working", "rescue": "working", "land": "idle", "depart": "driving",
-             "blocked": "idle", "unreachable": "idle", "unserviceable": "unserviceable", "stand_down": "idle"}
+             "blocked": "idle", "unreachable": "idle", "unserviceable": "unserviceable", "stand_down": "idle",
+             "hold": "tasked"}
 LEVELS = ("I", "II", "III", "IV")
 INTENSITY_LEVELS = (6.0, 7.0, 8.0, 9.0, 10.0, 11.0)
 QUIET_KINDS = {"final", "water_drop"}     # water drops come by the hundred: the map counts them instead

@@ -6,7 +6,8 @@ V = Vmax r / Rmax inside the radius of maximum wind, V = Vmax (Rmax / r)^x outsi
 that V is 13.9 m/s (Beaufort 7, the edge of China's gale circle) at the track's R7. Wind is
 evaluated on a 5-minute grid once, when the typhoon starts (not a simulation tick): places where it
 exceeds `damage_wind_ms` are struck when it first does; aircraft are grounded while the wind at
-their base exceeds their type's limit (`wind_limit_ms` in the catalogue). Rain-driven flooding is
+their base exceeds their type's limit (`wind_limit_ms` in the catalogue), and hold on the ground
+rather than arrive at a site or depot while the wind there does. Rain-driven flooding is
 the typhoon -> flood chain (`sim.hazards.chains.typhoon_flood`).
 """
 from __future__ import annotations
@@ -115,6 +116,10 @@ class Typhoon(BaseModel):
     def _strike_places(self, model) -> None:
         cands, hours = model.world.candidates, self.hours()
         v = self.wind(hours, model.world.cand_lat, model.world.cand_lon)
+        close_destinations(model, hours, [p.id for p in cands], v)
+        depots = {d.place.id: d.place for d in model.depots}
+        close_destinations(model, hours, list(depots), self.wind(hours, [p.lat for p in depots.values()],
+                                                                 [p.lon for p in depots.values()]))
         for j in np.flatnonzero(v.max(axis=0) >= self.damage_wind_ms):
             start = float(hours[np.argmax(v[:, j] >= self.damage_wind_ms)]) * 60
             warn(model, self.warning, cands[j], start, self.type)
@@ -151,6 +156,18 @@ def grounded_spells(hours: np.ndarray, wind: np.ndarray, limit: float) -> list[t
     over = np.concatenate([[False], wind > limit, [False]])
     edges = np.flatnonzero(np.diff(over.astype(int)))
     return [(float(hours[a]) * 60, float(hours[min(b, len(hours) - 1)]) * 60) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def close_destinations(model, hours: np.ndarray, places: list[str], wind: np.ndarray) -> None:
+    """Spells when each aircraft kind may not fly to each place (wind columns by place), for
+    `AviationAsset._wind_hold`: the same limits that ground a base keep aircraft from a site."""
+    limits = model.catalogue.wind_limit_ms
+    for j in np.flatnonzero(wind.max(axis=0) > min(limits.values())) if len(places) else []:
+        for kind, limit in limits.items():
+            spells = grounded_spells(hours, wind[:, j], limit)
+            if spells:
+                model.wind_holds.setdefault((places[j], kind), []).extend(spells)
+                model.wind_holds[(places[j], kind)].sort()
 
 
 def ground_aircraft(model, typhoon: Typhoon) -> None:
