@@ -176,7 +176,7 @@ class Session:
                 _effect(self.model, inject)
             except (iv.InterventionError, KeyError) as exc:
                 result = f"effect not applied: {exc}"
-        self.model.recorder.record(t, "inject", "controller", "", id=inject.id, to=inject.to)
+        self.model.recorder.record(t, "inject", "controller", "", id=inject.id, to=inject.to, message=inject.message)
         record = self.log.write("inject", t=t, **inject.card(t), expect=_dump(inject.expect),
                                 effect=inject.effect.name if inject.effect else None,
                                 conditional=inject.when is not None, result=result)

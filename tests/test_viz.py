@@ -293,12 +293,14 @@ def test_the_burnt_area_grows_between_two_minutes():
 
 
 def test_injects_orders_and_effects_read_plainly_in_the_feed(layout):
-    lines = [feed_text(Event(10.0, "inject", "controller", "", {"id": "I-01", "to": "provincial-hq"}), layout),
+    card = {"id": "I-01", "to": "provincial-hq", "message": "泸定县报告：磨西镇通信中断，\n请求支援"}
+    lines = [feed_text(Event(10.0, "inject", "controller", "", card), layout),
              feed_text(Event(90.0, "order", "player", "", {"order": "set_level", "level": "II", "reason": "x"}),
                        layout),
              feed_text(Event(95.0, "inject_effect", "controller", "",
                              {"effect": "cut_road", "between": ["泸定县", "康定市"]}), layout)]
-    assert lines == ["T+00:10  ▶ 导调 inject  I-01 to provincial-hq", "T+01:30  ■ 指令 order  set_level  II",
+    assert lines == ["T+00:10  ▶ 导调 inject  I-01 to provincial-hq: 泸定县报告：磨西镇通信中断， 请求支援",
+                     "T+01:30  ■ 指令 order  set_level  II",
                      "T+01:35  ▶ 导调效果 effect  cut_road  泸定县 – 康定市"]
 
 

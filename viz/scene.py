@@ -564,6 +564,12 @@ def _order(d: dict[str, Any]) -> str:
     return "  ".join(str(p) for p in (d.get("order", ""), obj, extra) if p)
 
 
+def _short(text: str, width: int = 40) -> str:
+    """One line of at most `width` characters (the feed is one line per event)."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= width else line[:width - 1] + "…"
+
+
 def _inject_effect(d: dict[str, Any]) -> str:
     """What an inject did to the simulation: the effect and its object."""
     effect = d.get("effect", "")
@@ -602,7 +608,9 @@ DETAILS = {
     "fire_perimeter": lambda d: f"{d['area_ha']:,.0f} ha burnt, line {d.get('line_cells', 0)} cells",
     "fire_contained": lambda d: f"{d['area_ha']:,.0f} ha",
     "dammed_lake": lambda d: f"{d['volume_m3']:.2g} m³, overtops {clock_text(d['overtop_min'])}",
-    "inject": lambda d: f"{d.get('id', '')} to {d.get('to', '')}",
+    "inject": lambda d: f"{d.get('id', '')} to {d.get('to', '')}" + (f": {_short(d['message'])}" if d.get("message")
+                                                                      else ""),
+    "hold": lambda d: f"holds {d['minutes']:.0f} min: wind there over the limit",
     "order": _order,
     "inject_effect": _inject_effect,
 }
