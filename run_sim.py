@@ -5,18 +5,16 @@
     python run_sim.py validate scenarios/luding-2022.yaml
     python run_sim.py run scenarios/luding-2022.yaml --seed 7 --out runs/luding
 
-Each module in COMMANDS registers its own sub-commands; a bad scenario exits 2 with
-`file:line: field: message` lines on stderr.
+The sub-commands live in the `cli` package, each imported only when it runs; a bad scenario
+exits 2 with `file:line: field: message` lines on stderr.
 """
-import argparse
-import importlib
 import subprocess
 import sys
 import venv
 from pathlib import Path
 
 MIN_PYTHON = (3, 12)
-COMMANDS = ["sim.cli", "sim.montecarlo_cli", "sim.sweep_cli", "sim.reach_cli", "viz.cli", "drills.cli"]
+COMMANDS = ["cli.scenario", "cli.montecarlo", "cli.sweep", "cli.reach", "cli.view", "cli.drill"]
 HERE = Path(__file__).resolve().parent
 FIRST_RUN = ["run", "scenarios/luding-2022.yaml", "--seed", "7", "--out", "runs/luding"]
 
@@ -41,20 +39,10 @@ def main(argv: list[str] | None = None) -> int:
               "Install 3.12 (e.g. `pyenv install 3.12`) and recreate .venv with it.", file=sys.stderr)
         return 2
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["setup"]:
+    if argv == ["setup"]:
         return setup()
-    from sim.yamlio import ScenarioError
-    parser = argparse.ArgumentParser(prog="run_sim.py", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    for name in COMMANDS:
-        importlib.import_module(name).register(sub)
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except ScenarioError as exc:
-        for line in exc.problems:
-            print(line, file=sys.stderr)
-        return 2
+    import cli
+    return cli.main(argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

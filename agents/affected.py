@@ -14,8 +14,8 @@ import math
 
 import mesa
 
-from sim.geo import Place
 from sim.hazards.earthquake import Damage
+from sim.world.geo import Place
 
 SURVIVAL_HOURS = (0.0, 0.5, 24.0, 48.0, 72.0, 96.0, 120.0)
 SURVIVAL_SHARE = (1.0, 0.993, 0.81, 0.537, 0.367, 0.19, 0.074)

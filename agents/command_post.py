@@ -4,7 +4,7 @@ A post knows only what reports told it. The county post of a site hears of it af
 delay, or, where the quake cut communications, only once contact is restored (a team or an
 aircraft arriving with satellite phones, or repair). It reports an estimate of the dead that lags
 and errs, follows it up every few hours, relays it up the hierarchy hop by hop, and asks for what
-the site needs through `sim.command.Command`. The lead post decides the response level on what
+the site needs through `sim.command.coordination.Command`. The lead post decides the response level on what
 reached it.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.geo import Place
+from sim.world.geo import Place
 
 if TYPE_CHECKING:
     from agents.affected import AffectedGroup

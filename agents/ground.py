@@ -12,8 +12,8 @@ import numpy as np
 import simpy
 
 from agents.missions import Mission
-from sim.catalogue import GroundType
-from sim.geo import haversine_km
+from sim.scenario.catalogue import GroundType
+from sim.world.geo import haversine_km
 
 SHIFT_MIN = 60.0
 

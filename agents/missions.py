@@ -6,13 +6,19 @@ A mission is handed to a unit's SimPy `Store`; the unit's process takes it, acts
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
     from agents.affected import AffectedGroup
-    from agents.supply import Consignment
 
 Kind = Literal["rescue", "airlift", "ground_rescue"]
+
+
+class Shipment(Protocol):
+    """What an airlift mission needs of the consignment it carries (`agents.supply.Consignment`)."""
+    depot: Any                     # the SupplyDepot the cargo is loaded at
+
+    def arrived(self, cargo: dict[str, float], carrier: str) -> None: ...
 
 
 @dataclass(eq=False)
@@ -20,7 +26,7 @@ class Mission:
     kind: Kind
     group: AffectedGroup
     created: float
-    consignment: Consignment | None = None
+    consignment: Shipment | None = None
     cargo: dict[str, float] = field(default_factory=dict)
     done: Any = None          # simpy.Event fired when the mission ends
     purpose: str = ""         # "rescue", "recon" or "airlift" for aircraft; "" for ground rescue

@@ -13,7 +13,7 @@ import mesa
 import simpy
 
 from agents.missions import Mission
-from sim.geo import Place
+from sim.world.geo import Place
 
 
 class SupplyDepot(mesa.Agent):

@@ -19,7 +19,7 @@ import simpy
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sim.model import ResponseModel  # noqa: E402
-from sim.schema import load_scenario  # noqa: E402
+from sim.scenario.schema import load_scenario  # noqa: E402
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "luding-2022.yaml"
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.catalogue import load_catalogue  # noqa: E402
-from sim.geo import gazetteer  # noqa: E402
-from sim.reach import Sites, make_bases, scenario_reach, static_reach  # noqa: E402
-from sim.schema import load_scenario  # noqa: E402
-from sim.siting import candidate_bases, coverage, mclp  # noqa: E402
+from sim.scenario.catalogue import load_catalogue  # noqa: E402
+from sim.scenario.schema import load_scenario  # noqa: E402
+from sim.studies.reach import Sites, make_bases, scenario_reach, static_reach  # noqa: E402
+from sim.studies.siting import candidate_bases, coverage, mclp  # noqa: E402
+from sim.world.geo import gazetteer  # noqa: E402
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "national-aviation.yaml"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.runner import Task, _client, _stream, run_task  # noqa: E402
+from sim.experiments.runner import Task, _client, _stream, run_task  # noqa: E402
 
 SCENARIO = str(Path(__file__).resolve().parent.parent / "scenarios" / "luding-2022.yaml")
 

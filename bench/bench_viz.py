@@ -23,7 +23,7 @@ import pygame  # noqa: E402
 
 from sim.events import Event  # noqa: E402
 from sim.model import ResponseModel  # noqa: E402
-from sim.schema import load_scenario  # noqa: E402
+from sim.scenario.schema import load_scenario  # noqa: E402
 from viz.app import make_view  # noqa: E402
 from viz.draw import Renderer, UiState  # noqa: E402
 from viz.scene import Scene, layout_from_model  # noqa: E402

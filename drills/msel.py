@@ -15,10 +15,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeInt, PositiveFloat, model_validator
 
-from sim.geo import gazetteer
 from sim.metrics import summarize
-from sim.schema import LoadedScenario, ResponseLevel, load_scenario
-from sim.yamlio import Loc, ScenarioError, YamlDoc
+from sim.scenario.schema import LoadedScenario, ResponseLevel, load_scenario
+from sim.scenario.yamlio import Loc, ScenarioError, YamlDoc
+from sim.world.geo import gazetteer
 
 SEVERITY = ("IV", "III", "II", "I")          # least to most severe
 REQUIRED = {"dispatch": ("unit", "place"), "set_level": ("level",), "mutual_aid": (),

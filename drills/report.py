@@ -21,9 +21,9 @@ from drills.evaluate import Evaluation, Expectation, aviation_phases, evaluate  
 from drills.log import header, read_log  # noqa: E402
 from drills.msel import LoadedMsel, clock_text, load_msel  # noqa: E402
 from drills.texts import TEXT  # noqa: E402
-from sim.cjk import use_cjk_in_matplotlib
 from sim.events import Event, read_events  # noqa: E402
 from sim.metrics import TEN_HOURS, TWO_HOURS_MIN  # noqa: E402
+from viz.cjk import use_cjk_in_matplotlib
 
 LEVEL_RANK = {"IV": 1, "III": 2, "II": 3, "I": 4}
 RATING_COLOUR = {"P": "#2e7d32", "S": "#9e9d24", "M": "#ef6c00", "U": "#c62828"}

@@ -3,7 +3,7 @@
 Determinism is the rule everything here serves. The model only ever moves forward by `env.step()`
 (so contingency injects are seen at the event that makes their condition true) and stops at an
 agenda minute by `env.run(until=...)`, where injects (in MSEL order) and then decisions (in the
-order taken) are applied through `sim.interventions`. A decision is logged with the sim minute it
+order taken) are applied through `sim.command.interventions`. A decision is logged with the sim minute it
 took effect, so replaying scenario + seed + logged decisions rebuilds the exact state: that is how
 `--resume` and `--branch-at` work. Wall-clock time goes to the drill log only.
 
@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from drills.conditions import Watcher
 from drills.log import DrillLog
 from drills.msel import Decision, Inject, LoadedMsel
-from sim import interventions as iv
+from sim.command import interventions as iv
 from sim.events import Event
 from sim.metrics import summarize
 from sim.model import ResponseModel

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from sim.events import Event
-from sim.warnings import warning_kpis
+from sim.hazards.warnings import warning_kpis
 
 TWO_HOURS_MIN = 120.0
 TEN_HOURS = 10.0

@@ -21,14 +21,14 @@ from agents.affected import AffectedGroup
 from agents.aviation import AviationAsset
 from agents.ground import FireRescueUnit
 from agents.supply import SupplyDepot
-from sim.catalogue import load_catalogue
-from sim.command import Command
+from sim.command.coordination import Command
 from sim.events import Recorder
-from sim.geo import Place, gazetteer, gc_km
 from sim.hazards.earthquake import Damage
-from sim.schema import LoadedScenario
-from sim.variation import closed_bases, vary_hazards
-from sim.world import build_world
+from sim.scenario.catalogue import load_catalogue
+from sim.scenario.schema import LoadedScenario
+from sim.scenario.variation import closed_bases, vary_hazards
+from sim.world.geo import Place, gazetteer, gc_km
+from sim.world.world import build_world
 
 STREAMS = ("hazard", "roads", "comms", "rescue", "varies")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sim.metrics import check_objectives, summarize
 from sim.model import ResponseModel
-from sim.schema import LoadedScenario
+from sim.scenario.schema import LoadedScenario
 
 
 def run_scenario(loaded: LoadedScenario, seed: int, out: Path | None = None) -> tuple[ResponseModel, dict[str, Any]]:

@@ -7,7 +7,7 @@ from collections import defaultdict
 import pytest
 
 from sim.run import run_scenario
-from sim.schema import load_scenario, with_plan
+from sim.scenario.schema import load_scenario, with_plan
 from tests.conftest import LUDING, ROOT
 
 PLANS = ROOT / "scenarios" / "plans"
@@ -118,7 +118,7 @@ mutual_aid:
     asked = [e for e in events if e.kind == "mutual_aid_request"]
     arrived = [e for e in events if e.kind == "mutual_aid_arrived"]
     assert asked and arrived
-    from sim.geo import gazetteer, gc_km
+    from sim.world.geo import gazetteer, gc_km
     zuck = gazetteer().airport("ZUCK")
     target = min(model.world.airports, key=lambda a: gc_km(a.lat, a.lon, model.command.lead.place.lat,
                                                              model.command.lead.place.lon))

@@ -16,8 +16,8 @@ from drills.msel import load_msel
 from drills.session import Session
 from run_sim import main
 from sim.run import run_scenario
-from sim.schema import load_scenario
-from sim.yamlio import ScenarioError
+from sim.scenario.schema import load_scenario
+from sim.scenario.yamlio import ScenarioError
 from tests.conftest import LUDING, ROOT
 
 MSEL = ROOT / "scenarios" / "msel" / "luding-ttx.yaml"

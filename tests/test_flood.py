@@ -10,7 +10,7 @@ import pytest
 from run_sim import main
 from sim.hazards.flood import crossings, mortality, rain_depth
 from sim.run import run_scenario
-from sim.schema import load_scenario
+from sim.scenario.schema import load_scenario
 from tests.conftest import ROOT
 
 ONE_TOWN = """\

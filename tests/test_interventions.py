@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim import interventions as iv
+from sim.command import interventions as iv
 from sim.model import ResponseModel
-from sim.schema import load_scenario
+from sim.scenario.schema import load_scenario
 from tests.conftest import LUDING
 
 

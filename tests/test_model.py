@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 from agents.affected import survival
-from agents.aviation import plan_route
 from sim.events import read_events
-from sim.geo import bearing_deg, gazetteer, haversine_km
 from sim.hazards.earthquake import _long_axis, _short_axis, intensity
 from sim.model import ResponseModel
 from sim.run import run_scenario
-from sim.schema import load_scenario
+from sim.scenario.schema import load_scenario
+from sim.world.geo import bearing_deg, gazetteer, haversine_km
+from sim.world.routes import plan_route
 from tests.conftest import JISHISHAN, LUDING, ROOT
 
 ONE_SITE = """\
@@ -176,7 +176,7 @@ def test_a_users_graphml_road_graph_replaces_the_approximate_one(write, tmp_path
             .replace("  aviation:\n    - {type: AW139, base: ZUUU, count: 1}",
                      "  fire_rescue:\n    - {type: fire_engine, station: 康定市, count: 1}")
             + "roads: {graphml: roads.graphml}\n")
-    from sim.interventions import dispatch
+    from sim.command.interventions import dispatch
     model = ResponseModel(load_scenario(write(text)), seed=1)
     model.env.run(until=1)
     dispatch(model, "fire_engine-康定市-1", "测试村")

@@ -5,10 +5,10 @@ import math
 
 import pytest
 
-from sim.montecarlo import compare, stress, verdict
+from sim.experiments.montecarlo import compare, stress, verdict
+from sim.experiments.runner import Task, kpi_row, run_task, run_tasks
 from sim.run import run_scenario
-from sim.runner import Task, kpi_row, run_task, run_tasks
-from sim.schema import Objective, load_scenario, with_plan
+from sim.scenario.schema import Objective, load_scenario, with_plan
 from tests.conftest import LUDING, ROOT
 
 PLANS = ROOT / "scenarios" / "plans"

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from run_sim import main
-from sim.geo import gazetteer
-from sim.prone import PRONE_DIR, load_prone, prone_counties
-from sim.yamlio import ScenarioError
+from sim.scenario.yamlio import ScenarioError
+from sim.world.geo import gazetteer
+from sim.world.prone import PRONE_DIR, load_prone, prone_counties
 
 GOOD = """\
 hazard: earthquake

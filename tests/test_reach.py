@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from run_sim import main
-from sim.catalogue import load_catalogue
-from sim.geo import EARTH_RADIUS_KM, Airport
 from sim.model import ResponseModel
-from sim.reach import Base, Sites, ready_minutes, scenario_reach, static_reach
-from sim.schema import load_scenario
-from sim.sun import civil_twilight_utc
+from sim.scenario.catalogue import load_catalogue
+from sim.scenario.schema import load_scenario
+from sim.studies.reach import Base, Sites, ready_minutes, scenario_reach, static_reach
+from sim.world.geo import EARTH_RADIUS_KM, Airport
+from sim.world.sun import civil_twilight_utc
 from tests.conftest import JISHISHAN, LUDING
 
 CAT = load_catalogue()

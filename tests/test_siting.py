@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from run_sim import main
-from sim.catalogue import load_catalogue
-from sim.geo import Airport
-from sim.reach import Base
-from sim.siting import Coverage, lscp, mclp
+from sim.scenario.catalogue import load_catalogue
+from sim.studies.reach import Base
+from sim.studies.siting import Coverage, lscp, mclp
+from sim.world.geo import Airport
 
 CAT = load_catalogue()
 

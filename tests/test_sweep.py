@@ -11,9 +11,9 @@ import duckdb
 import pytest
 
 from run_sim import main
-from sim.analyze import results, sobol_indices
-from sim.runner import finished_ids
-from sim.sweep import design_points, load_sweep, run_sweep, sweep_tasks
+from sim.experiments.analyze import results, sobol_indices
+from sim.experiments.runner import finished_ids
+from sim.experiments.sweep import design_points, load_sweep, run_sweep, sweep_tasks
 from tests.conftest import LUDING, ROOT
 
 SMALL = f"""\
@@ -105,7 +105,7 @@ def test_sobol_analysis_ranks_the_parameter_that_drives_the_kpi(write, tmp_path)
     seeds: 1
     """
     out = run_sweep(write(text, "sob.yaml"), tmp_path / "res", workers=2)
-    from sim.analyze import read_manifest
+    from sim.experiments.analyze import read_manifest
     idx = sobol_indices(out, read_manifest(out), "rescue.deaths")
     assert idx["hazards[0].magnitude"]["ST"] > 0.5
     assert abs(idx["title"]["ST"]) < 0.1        # the title changes nothing in the model

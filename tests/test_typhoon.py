@@ -7,7 +7,7 @@ import pytest
 
 from sim.hazards.typhoon import grounded_spells, rankine
 from sim.run import run_scenario
-from sim.schema import load_scenario
+from sim.scenario.schema import load_scenario
 from tests.conftest import ROOT
 
 STILL = """\

@@ -21,7 +21,7 @@ from sim.events import Event, read_events  # noqa: E402
 from sim.hazards.typhoon import rankine  # noqa: E402
 from sim.model import ResponseModel  # noqa: E402
 from sim.run import run_scenario  # noqa: E402
-from sim.schema import load_scenario  # noqa: E402
+from sim.scenario.schema import load_scenario  # noqa: E402
 from tests.conftest import LUDING, ROOT  # noqa: E402
 from viz.app import make_view  # noqa: E402
 from viz.console import DrillInput  # noqa: E402

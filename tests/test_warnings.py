@@ -7,7 +7,7 @@ import math
 import pytest
 
 from sim.events import Event
-from sim.warnings import PublicWarning, warning_kpis
+from sim.hazards.warnings import PublicWarning, warning_kpis
 
 
 def test_two_channels_reach_one_minus_the_product_of_misses():

@@ -9,7 +9,7 @@ import pytest
 
 from sim.hazards.wildfire import WIND_COEF, FireGrid
 from sim.run import run_scenario
-from sim.schema import load_scenario
+from sim.scenario.schema import load_scenario
 from tests.conftest import ROOT
 
 

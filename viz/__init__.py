@@ -1,4 +1,4 @@
-"""The tabletop view: a pygame map of one run, live or replayed, that also serves as the drill console.
+"""Pictures: the pygame tabletop view (live, replay, drill console), matplotlib maps, the CJK font they share.
 
 `scene` rebuilds the state at any minute from the event stream, `draw` paints it onto any Surface
 (no window needed), `app` is the thin window shell; headless runs never import this package.

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from sim.geo import haversine_km
+from sim.world.geo import haversine_km
 from viz.console import DecisionSink, DrillInput, InjectSource
 from viz.draw import Renderer, UiState
 from viz.projection import Projection, View

@@ -11,7 +11,7 @@ from functools import cache
 
 import pygame
 
-from sim.cjk import cjk_font_file
+from viz.cjk import cjk_font_file
 
 SYSTEM_NAMES = ("notosanscjksc", "notosanscjk", "wenquanyizenhei", "wenquanyimicrohei", "simhei", "microsoftyahei")
 MISSING = ("no font with Chinese glyphs found: place names will show as boxes. "

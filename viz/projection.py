@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.geo import EARTH_RADIUS_KM
+from sim.world.geo import EARTH_RADIUS_KM
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ import numpy as np
 from scipy.spatial import ConvexHull
 
 from sim.events import Event
-from sim.geo import gazetteer, haversine_km
 from sim.hazards import earthquake
 from sim.metrics import summarize
-from sim.sun import daylight_windows
+from sim.world.geo import gazetteer, haversine_km
+from sim.world.sun import daylight_windows
 from viz.hazards import HazardState
 
 AIR, GROUND, TRUCK = 0, 1, 2
@@ -557,7 +557,7 @@ def _impact(d: dict[str, Any]) -> str:
 
 
 def _order(d: dict[str, Any]) -> str:
-    """What the room ordered (`sim.interventions`): the order and its object."""
+    """What the room ordered (`sim.command.interventions`): the order and its object."""
     rest = {k: v for k, v in d.items() if k not in ("order", "reason")}
     obj = rest.pop("unit", None) or rest.pop("level", None) or rest.pop("text", None) or rest.pop("depot", None)
     extra = f"{rest['people']:,} people" if "people" in rest else ""

@@ -1,7 +1,5 @@
-"""Disaster chains: one hazard setting off another.
+"""Disaster chains: one hazard setting off another (the typhoon -> flood chain lives in `typhoon.py`).
 
-- typhoon -> flood: the typhoon's rain falls on the listed places while its centre passes within the
-  rain radius; the flood model turns that hourly rain into depth, closed roads and stranded people.
 - earthquake -> landslides -> dammed lake -> downstream flood: where the quake shakes the declared
   site hard enough, landslides close the roads near it and dam the river. The lake overtops when
   its volume is filled by the inflow (volume / inflow, closed form); unless a team reaches the dam
@@ -13,46 +11,19 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, field_validator
 
-from sim.geo import gazetteer, haversine_km
 from sim.hazards.earthquake import Earthquake, intensity
 from sim.hazards.flood import Flood, FloodPlace, known_place
-from sim.warnings import PublicWarning
-
-if TYPE_CHECKING:
-    from sim.hazards.typhoon import Typhoon
+from sim.hazards.warnings import PublicWarning
+from sim.world.geo import haversine_km
 
 # reservoir classes by volume (水库分等: large >= 1e8 m3, medium >= 1e7 m3, small below)
 LAKE_CLASSES = ((1e8, "large_dam_failure"), (1e7, "medium_dam_failure"), (0.0, "small_dam_failure"))
 WAVE_RISE_H, WAVE_FALL_H = 1.0, 12.0          # breach wave: up to its peak in 1 h, down in 12 h; assumption
-
-
-def rain_series(typhoon: Typhoon, lat: float, lon: float) -> list[float]:
-    """Hourly rain (mm) at a place from the track start: the rain rate while the centre is within radius."""
-    rain = typhoon.rain
-    hours = np.arange(rain_start(typhoon), typhoon.track[-1].h) + 0.5
-    clat, clon, _, _ = typhoon.position(hours)
-    near = np.asarray(haversine_km(clat, clon, lat, lon)) <= rain.radius_km
-    return [float(rain.mm_per_h) if n else 0.0 for n in near]
-
-
-def rain_start(typhoon: Typhoon) -> float:
-    """Hour the rain series starts: the track's start, or the scenario's if the track began before it."""
-    return max(0.0, typhoon.track[0].h)
-
-
-def typhoon_flood(typhoon: Typhoon) -> Flood:
-    """The flood the typhoon's rain makes on the places its `rain:` block names."""
-    rain, geo = typhoon.rain, gazetteer()
-    places = [FloodPlace(place=name, rain_mm_per_h=rain_series(typhoon, geo.find(name).lat, geo.find(name).lon),
-                         exposed_share=rain.exposed_share) for name in rain.places]
-    return Flood(type="flood", kind="rainstorm", centre=typhoon.landfall, places=places,
-                 rain_start_h=rain_start(typhoon), drain_mm_per_h=rain.drain_mm_per_h, ponding=rain.ponding,
-                 warning=None)          # the typhoon's own warning already went to these places
 
 
 class Downstream(BaseModel):

@@ -23,7 +23,7 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat
 
-from sim.geo import bearing_deg, haversine_km
+from sim.world.geo import bearing_deg, haversine_km
 
 TRAPPED_SHARE_M3 = 0.5       # Coburn & Spence 2002, masonry
 KILLED_AT_ONCE_M4 = 0.2      # Coburn & Spence 2002, masonry: dead among trapped at collapse

@@ -22,9 +22,9 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, field_validator, model_validator
 
-from sim.geo import Place, gazetteer
 from sim.hazards.earthquake import Damage
-from sim.warnings import PublicWarning, evacuate, warn
+from sim.hazards.warnings import PublicWarning, evacuate, warn
+from sim.world.geo import Place, gazetteer
 
 MU_SIGMA = (7.60, 2.75)              # Jonkman et al. 2008, remaining zone
 MU_SIGMA_RAPID = (1.46, 0.28)        # Jonkman et al. 2008, rapidly rising water

@@ -8,7 +8,7 @@ evaluated on a 5-minute grid once, when the typhoon starts (not a simulation tic
 exceeds `damage_wind_ms` are struck when it first does; aircraft are grounded while the wind at
 their base exceeds their type's limit (`wind_limit_ms` in the catalogue), and hold on the ground
 rather than arrive at a site or depot while the wind there does. Rain-driven flooding is
-the typhoon -> flood chain (`sim.hazards.chains.typhoon_flood`).
+the typhoon -> flood chain (`typhoon_flood` below).
 """
 from __future__ import annotations
 
@@ -17,11 +17,10 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, field_validator
 
-from sim.geo import haversine_km
-from sim.hazards.chains import typhoon_flood
 from sim.hazards.earthquake import Damage
-from sim.hazards.flood import known_place
-from sim.warnings import PublicWarning, evacuate, warn
+from sim.hazards.flood import Flood, FloodPlace, known_place
+from sim.hazards.warnings import PublicWarning, evacuate, warn
+from sim.world.geo import gazetteer, haversine_km
 
 GALE_MS = 13.9                       # Beaufort 7: the CMA "7-level wind circle"
 GRID_MIN = 5.0
@@ -188,3 +187,27 @@ def _ground(model, fleet: list, icao: str, start: float, end: float, peak_ms: fl
         a.grounded_until = max(a.grounded_until, end)
     model.recorder.record(model.env.now, "base_grounded", "weather", icao, until_min=end, peak_wind_ms=peak_ms,
                           aircraft=[a.name for a in fleet])
+
+
+def rain_series(typhoon: Typhoon, lat: float, lon: float) -> list[float]:
+    """Hourly rain (mm) at a place from the track start: the rain rate while the centre is within radius."""
+    rain = typhoon.rain
+    hours = np.arange(rain_start(typhoon), typhoon.track[-1].h) + 0.5
+    clat, clon, _, _ = typhoon.position(hours)
+    near = np.asarray(haversine_km(clat, clon, lat, lon)) <= rain.radius_km
+    return [float(rain.mm_per_h) if n else 0.0 for n in near]
+
+
+def rain_start(typhoon: Typhoon) -> float:
+    """Hour the rain series starts: the track's start, or the scenario's if the track began before it."""
+    return max(0.0, typhoon.track[0].h)
+
+
+def typhoon_flood(typhoon: Typhoon) -> Flood:
+    """The flood the typhoon's rain makes on the places its `rain:` block names."""
+    rain, geo = typhoon.rain, gazetteer()
+    places = [FloodPlace(place=name, rain_mm_per_h=rain_series(typhoon, geo.find(name).lat, geo.find(name).lon),
+                         exposed_share=rain.exposed_share) for name in rain.places]
+    return Flood(type="flood", kind="rainstorm", centre=typhoon.landfall, places=places,
+                 rain_start_h=rain_start(typhoon), drain_mm_per_h=rain.drain_mm_per_h, ponding=rain.ponding,
+                 warning=None)          # the typhoon's own warning already went to these places

@@ -19,12 +19,10 @@ from typing import ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, PositiveInt
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import dijkstra
 
-from sim.geo import gc_km
 from sim.hazards.earthquake import Damage
-from sim.warnings import PublicWarning, evacuate, warn
+from sim.hazards.warnings import PublicWarning, evacuate, warn
+from sim.world.geo import gc_km
 
 WIND_COEF = 0.1783                                      # Wang Zhengfei 1983
 OFFSETS = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))   # (rows south, cols east)
@@ -112,6 +110,8 @@ class FireGrid:
 
     def forecast(self) -> np.ndarray:
         """Free-burn arrival times (no suppression from now on): Dijkstra on the same lattice."""
+        from scipy.sparse import coo_matrix  # here, not at the top: validating a scenario needs no scipy
+        from scipy.sparse.csgraph import dijkstra
         rows, cols = self.arr.shape
         ids = np.arange(rows * cols).reshape(rows, cols)
         u, v, w = [], [], []

@@ -11,10 +11,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from sim.geo import gazetteer
-from sim.runner import Row, Task, run_tasks
-from sim.schema import LoadedScenario, Objective, load_plan
-from sim.stats import describe, paired
+from sim.experiments.runner import Row, Task, run_tasks
+from sim.experiments.stats import describe, paired
+from sim.scenario.schema import LoadedScenario, Objective, load_plan
+from sim.world.geo import gazetteer
 
 COMMAND_KPIS = ("command.level_rank", "command.time_to_level_min", "command.requests", "command.request_median_min",
                 "command.mutual_aid_min")

@@ -14,10 +14,10 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, PositiveInt, model_validator
 
-from sim.overrides import parse_path
-from sim.runner import Row, Task, run_tasks
-from sim.schema import Strict, load_plan, load_scenario
-from sim.yamlio import ScenarioError, YamlDoc
+from sim.experiments.runner import Row, Task, run_tasks
+from sim.scenario.overrides import parse_path
+from sim.scenario.schema import Strict, load_plan, load_scenario
+from sim.scenario.yamlio import ScenarioError, YamlDoc
 
 
 class Parameter(Strict):

@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, field_validator, model_validator
 
-from sim.catalogue import load_catalogue
 from sim.events import Event
+from sim.scenario.catalogue import load_catalogue
 
 FORECASTABLE = ("flood", "typhoon", "wildfire", "dam_breach")
 

@@ -27,14 +27,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.sweep import run_sweep
+    from sim.experiments.sweep import run_sweep
     out = run_sweep(args.sweep, Path(args.out) if args.out else None, args.workers, args.scheduler, args.chunk)
     console.print(f"results in {out}/part-*.parquet; next: python run_sim.py analyze {out}")
     return 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from sim.analyze import kpi_columns, plot_by, plot_sobol, read_manifest, results, sobol_indices
+    from sim.experiments.analyze import kpi_columns, plot_by, plot_sobol, read_manifest, results, sobol_indices
     out = Path(args.dir)
     manifest = read_manifest(out)
     by = args.by or [p["path"] for p in manifest["parameters"]]

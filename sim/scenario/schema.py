@@ -23,11 +23,11 @@ from pydantic import (
     model_validator,
 )
 
-from sim.catalogue import load_catalogue
-from sim.geo import gazetteer
 from sim.hazards import Hazard
-from sim.variation import Varies
-from sim.yamlio import Loc, ScenarioError, YamlDoc
+from sim.scenario.catalogue import load_catalogue
+from sim.scenario.variation import Varies
+from sim.scenario.yamlio import Loc, ScenarioError, YamlDoc
+from sim.world.geo import gazetteer
 
 DepotLevel = Literal["central", "provincial", "municipal", "county", "township"]
 PostLevel = Literal["county", "municipal", "provincial", "national"]
@@ -352,7 +352,7 @@ def check_forces(forces: Forces, at: Loc) -> list[tuple[Loc, str]]:
         out.extend(_place((*at, "depots", i, "place"), d.place))
         if d.level == "central" and d.place not in central:
             out.append(((*at, "depots", i, "place"), f"{d.place} has no central reserve depot; the central "
-                        f"depots are at {', '.join(central)} (sim/catalogue.yaml, with sources)"))
+                        f"depots are at {', '.join(central)} (sim/scenario/catalogue.yaml, with sources)"))
         for item in d.stock:
             if item not in cat.relief_items:
                 out.append(((*at, "depots", i, "stock", item), _unknown("relief item", item, cat.relief_items)))

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from drills.log import DrillLog, header, read_log
-from drills.msel import LoadedMsel, clock_text, load_msel, load_script, parse_clock
-from drills.session import Session
+if TYPE_CHECKING:
+    from drills.msel import LoadedMsel
+    from drills.session import Session
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _minutes(text: str) -> float:
+    from drills.msel import parse_clock
     try:
         return float(parse_clock(text))
     except ValueError as exc:
@@ -44,6 +45,8 @@ def _minutes(text: str) -> float:
 
 
 def cmd_drill(args: argparse.Namespace) -> int:
+    from drills.log import header, read_log
+    from drills.msel import load_msel
     msel = load_msel(args.msel)
     if args.branch_at is not None and args.resume is None:
         print("--branch-at needs --resume LOG (the drill to branch from)")
@@ -81,6 +84,7 @@ def _pct(v: float | None) -> str:
 
 
 def _script(args: argparse.Namespace, msel: LoadedMsel, fallback: str | None = None) -> tuple[list, str | None]:
+    from drills.msel import load_script
     path = args.script or fallback
     if path is None:
         return [], None
@@ -88,6 +92,8 @@ def _script(args: argparse.Namespace, msel: LoadedMsel, fallback: str | None = N
 
 
 def _start(args: argparse.Namespace, msel: LoadedMsel, out: Path, script: str | None, **extra: Any) -> Session:
+    from drills.log import DrillLog
+    from drills.session import Session
     session = Session(msel, DrillLog(out / "drill.jsonl"), args.seed, pause_at_injects=not args.headless,
                       pace_s=args.pace_ms / 1000)
     session.log.write("start", t=0.0, drill=msel.msel.drill, msel=str(msel.path), scenario=msel.msel.scenario,
@@ -105,6 +111,9 @@ def _fresh(args: argparse.Namespace, msel: LoadedMsel) -> tuple[Session, Path]:
 
 def _resume(args: argparse.Namespace, msel: LoadedMsel, records: list[dict], start: dict) -> tuple[Session, Path]:
     """Replay scenario + seed + logged decisions (checked against the log), then go on where it stopped."""
+    from drills.log import DrillLog
+    from drills.msel import clock_text
+    from drills.session import Session
     session = Session(msel, DrillLog(args.resume, records), start["seed"], pause_at_injects=not args.headless,
                       pace_s=args.pace_ms / 1000)
     logged = [r for r in records if r["rec"] == "decision"]
@@ -118,6 +127,7 @@ def _resume(args: argparse.Namespace, msel: LoadedMsel, records: list[dict], sta
 
 def _branch(args: argparse.Namespace, msel: LoadedMsel, records: list[dict], start: dict) -> tuple[Session, Path]:
     """The recorded drill up to the branch minute, other decisions after it, same seed (same draws)."""
+    from drills.msel import clock_text
     t = args.branch_at
     out = args.out or args.resume.parent.with_name(f"{args.resume.parent.name}-branch-{clock_text(t).replace(':', '')}")
     args.seed = start["seed"]

@@ -23,8 +23,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from sim.overrides import apply_overrides
-from sim.schema import LoadedScenario, load_scenario, with_plan
+from sim.scenario.overrides import apply_overrides
+from sim.scenario.schema import LoadedScenario, load_scenario, with_plan
 
 Row = dict[str, Any]
 

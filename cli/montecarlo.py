@@ -7,9 +7,6 @@ import json
 from rich.console import Console
 from rich.table import Table
 
-from sim.montecarlo import compare, stress
-from sim.schema import load_scenario
-
 console = Console()
 
 
@@ -34,6 +31,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_stress(args: argparse.Namespace) -> int:
+    from sim.experiments.montecarlo import stress
+    from sim.scenario.schema import load_scenario
     report = stress(load_scenario(args.scenario), args.runs, args.seed, args.workers, args.scheduler)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -57,6 +56,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if len(args.plan) != 2:
         console.print("[red]compare needs exactly two --plan files[/red]")
         return 2
+    from sim.experiments.montecarlo import compare
+    from sim.scenario.schema import load_scenario
     report = compare(load_scenario(args.scenario), args.plan, args.runs, args.seed, args.workers, args.scheduler)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))

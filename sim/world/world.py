@@ -7,17 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.catalogue import Catalogue
-from sim.geo import Airport, Place, gazetteer, haversine_km
-from sim.network import Node, RoadNetwork
-from sim.schema import Scenario
-
-if TYPE_CHECKING:
-    from agents.aviation import Route
+from sim.scenario.catalogue import Catalogue
+from sim.scenario.schema import Scenario
+from sim.world.geo import Airport, Place, gazetteer, haversine_km
+from sim.world.roads import Node, RoadNetwork
+from sim.world.routes import Route
 
 
 @dataclass

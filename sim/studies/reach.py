@@ -16,14 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.catalogue import AircraftType, AviationSettings, Catalogue, load_catalogue
-from sim.geo import Airport, Place, gazetteer, haversine_km
 from sim.hazards import earthquake
 from sim.metrics import TWO_HOURS_MIN
-from sim.prone import PRONE_DIR, prone_counties
-from sim.schema import AviationForce, LoadedScenario, Scenario
-from sim.sun import daylight_windows
-from sim.world import World, build_world
+from sim.scenario.catalogue import AircraftType, AviationSettings, Catalogue, load_catalogue
+from sim.scenario.schema import AviationForce, LoadedScenario, Scenario
+from sim.world.geo import Airport, Place, gazetteer, haversine_km
+from sim.world.prone import PRONE_DIR, prone_counties
+from sim.world.sun import daylight_windows
+from sim.world.world import World, build_world
 
 LIMITS = ("direct", "refuel", "night", "ceiling", "unreachable")
 EPS_KM = 1e-9    # the same float slack the flight planner allows on a leg

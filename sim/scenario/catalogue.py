@@ -130,5 +130,5 @@ class Catalogue(Frozen):
 @cache
 def load_catalogue() -> Catalogue:
     """The bundled catalogue, parsed once per process."""
-    text = resources.files("sim").joinpath("catalogue.yaml").read_text(encoding="utf-8")
+    text = resources.files("sim.scenario").joinpath("catalogue.yaml").read_text(encoding="utf-8")
     return Catalogue.model_validate(yaml.safe_load(text))

@@ -21,9 +21,9 @@ from simpy.events import Timeout
 from agents.command_post import CommandPost
 from agents.missions import Mission
 from agents.supply import Consignment
-from sim.catalogue import FloodTrigger
-from sim.dispatch import POLICIES
-from sim.geo import gazetteer, haversine_km
+from sim.command.dispatch import POLICIES
+from sim.scenario.catalogue import FloodTrigger
+from sim.world.geo import gazetteer, haversine_km
 
 LEVELS = ("IV", "III", "II", "I")                 # least to most severe
 SEVERITY = {None: -1, **{level: rank for rank, level in enumerate(LEVELS)}}   # None = no response yet

@@ -7,8 +7,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from sim.schema import load_scenario
-
 console = Console()
 
 
@@ -24,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from sim.scenario.schema import load_scenario
     loaded = load_scenario(args.scenario)
     s = loaded.scenario
     console.print(f"[green]ok[/green] {args.scenario}: {s.scenario}, {len(s.hazards)} hazard(s), "
@@ -34,6 +33,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.run import run_scenario
+    from sim.scenario.schema import load_scenario
     loaded = load_scenario(args.scenario)
     _, summary = run_scenario(loaded, args.seed, Path(args.out))
     console.print(kpi_table(summary))

@@ -19,9 +19,9 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array, eye_array, hstack
 
-from sim.catalogue import Catalogue
-from sim.geo import Airport
-from sim.reach import Base, Sites, arrival_matrix, ready_minutes
+from sim.scenario.catalogue import Catalogue
+from sim.studies.reach import Base, Sites, arrival_matrix, ready_minutes
+from sim.world.geo import Airport
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.schema import LoadedScenario, Plan, Scenario
-from sim.yamlio import ScenarioError
+from sim.scenario.schema import LoadedScenario, Plan, Scenario
+from sim.scenario.yamlio import ScenarioError
 
 PART = re.compile(r"([A-Za-z_][\w]*)((?:\[\d+\])*)")
 

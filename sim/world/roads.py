@@ -15,8 +15,8 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
-from sim.catalogue import RoadSettings
-from sim.geo import haversine_km, unit_xyz
+from sim.scenario.catalogue import RoadSettings
+from sim.world.geo import haversine_km, unit_xyz
 
 
 @dataclass(frozen=True, slots=True)

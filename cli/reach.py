@@ -10,18 +10,19 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from sim.catalogue import load_catalogue
-from sim.geo import gazetteer
 from sim.metrics import TWO_HOURS_MIN
-from sim.prone import PRONE_DIR
-from sim.reach import LIMITS, Base, Reach, make_bases, scenario_reach, static_reach
-from sim.schema import LoadedScenario, load_scenario
-from sim.siting import Coverage, Solution, candidate_bases, coverage, lscp, mclp
+from sim.world.prone import PRONE_DIR
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import LoadedScenario
+    from sim.studies.reach import Base, Reach
+    from sim.studies.siting import Coverage, Solution
 
 console = Console()
 
@@ -52,6 +53,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 # -- reach --------------------------------------------------------------------------------------
 def cmd_reach(args: argparse.Namespace) -> int:
+    from sim.scenario.schema import load_scenario
+    from sim.studies.reach import scenario_reach
     loaded = load_scenario(args.scenario)
     reach = scenario_reach(loaded, args.prone)
     if args.map:
@@ -84,6 +87,7 @@ def reach_table(reach: Reach, name: str, rows: int) -> Table:
 
 
 def reach_summary(reach: Reach) -> str:
+    from sim.studies.reach import LIMITS
     j = reach.to_json()
     counts = {k: reach.limited_by.count(k) for k in LIMITS if k in reach.limited_by}
     unknown = int(np.isnan(reach.sites.elevation).sum())
@@ -97,7 +101,8 @@ def reach_summary(reach: Reach) -> str:
 
 
 def _draw(reach: Reach, path: Path, loaded: LoadedScenario, new: list[Base], within_min: float = TWO_HOURS_MIN) -> None:
-    from sim.reach_map import draw_reach
+    from sim.scenario.catalogue import load_catalogue
+    from viz.reach_map import draw_reach
     s = loaded.scenario
     draw_reach(reach, path, f"{s.title or s.scenario} · {s.start:%Y-%m-%d %H:%M %z}",
                load_catalogue().aviation_settings, new, within_min)
@@ -105,6 +110,11 @@ def _draw(reach: Reach, path: Path, loaded: LoadedScenario, new: list[Base], wit
 
 # -- site ---------------------------------------------------------------------------------------
 def cmd_site(args: argparse.Namespace) -> int:
+    from sim.scenario.catalogue import load_catalogue
+    from sim.scenario.schema import load_scenario
+    from sim.studies.reach import make_bases, scenario_reach, static_reach
+    from sim.studies.siting import candidate_bases, coverage, lscp, mclp
+    from sim.world.geo import gazetteer
     loaded = load_scenario(args.scenario)
     types = _types(args.types, loaded)
     if isinstance(types, str):
@@ -130,6 +140,7 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 def _types(spec: str, loaded: LoadedScenario) -> list[str] | str:
     """Aircraft types to station, or an error message."""
+    from sim.scenario.catalogue import load_catalogue
     cat = load_catalogue()
     if spec == "helicopters":
         return [t for t, a in cat.aircraft.items() if a.kind == "helicopter"]

@@ -37,7 +37,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def cmd_view(args: argparse.Namespace) -> int:
     from sim.model import ResponseModel
-    from sim.schema import load_scenario
+    from sim.scenario.schema import load_scenario
     model = ResponseModel(load_scenario(args.scenario), args.seed)
     from viz.source import LiveSource
     return _show(args, model, LiveSource(model), "live")
@@ -46,7 +46,7 @@ def cmd_view(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     from sim.events import read_events
     from sim.model import ResponseModel
-    from sim.schema import load_scenario
+    from sim.scenario.schema import load_scenario
     events_path = Path(args.events)
     if events_path.is_dir():
         events_path = events_path / "events.jsonl"

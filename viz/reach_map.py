@@ -15,11 +15,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from sim.catalogue import AviationSettings  # noqa: E402
-from sim.cjk import use_cjk_in_matplotlib
-from sim.geo import EARTH_RADIUS_KM, gazetteer  # noqa: E402
 from sim.metrics import TWO_HOURS_MIN  # noqa: E402
-from sim.reach import Base, Reach  # noqa: E402
+from sim.scenario.catalogue import AviationSettings  # noqa: E402
+from sim.studies.reach import Base, Reach  # noqa: E402
+from sim.world.geo import EARTH_RADIUS_KM, gazetteer  # noqa: E402
+from viz.cjk import use_cjk_in_matplotlib
 
 BINS = [(60, "#1a9850", "≤ 1 h"), (TWO_HOURS_MIN, "#91cf60", "1–2 h"), (180, "#fc8d59", "2–3 h"),
         (np.inf, "#d73027", "> 3 h")]

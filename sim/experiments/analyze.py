@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from sim.sweep import sobol_problem
+from sim.experiments.sweep import sobol_problem
 
 
 def results(out: Path, by: list[str], kpis: list[str]) -> list[dict[str, Any]]:

@@ -13,10 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.geo import gazetteer
-from sim.yamlio import ScenarioError, YamlDoc
+from sim.scenario.yamlio import ScenarioError, YamlDoc
+from sim.world.geo import gazetteer
 
-PRONE_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "disaster-prone"
+PRONE_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "disaster-prone"
 Hazard = Literal["earthquake", "flood", "forest_fire"]
 
 

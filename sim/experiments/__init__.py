@@ -1,0 +1,1 @@
+"""Experiments over many runs: the one task runner (Dask), Monte Carlo stress/compare, sweeps, analysis, statistics."""

@@ -1,0 +1,1 @@
+"""Plan-writer studies built on the world: static 2-hour reach and base siting."""
