@@ -1,34 +1,17 @@
 """People at one place after the disaster: who is trapped, hurt, dead, rescued, relieved.
 
-Survival of trapped people is evaluated in closed form at the moment of rescue (no ticking): the
-share rescued alive after t hours follows the survival rates recorded after the 1976 Tangshan
-earthquake, the figures Chinese rescue doctrine quotes for the "golden 72 hours" (e.g. China
-Earthquake Administration / 中国地震应急搜救中心 training material): rescued within 30 min 99.3 %,
-day 1 81 %, day 2 53.7 %, day 3 36.7 %, day 4 19 %, day 5 7.4 %. We interpolate linearly between
-the day marks and decay with the day-4 to day-5 rate beyond.
+Trapped people's survival is decided in closed form at the moment of rescue, the critically
+injured's at the moment they reach definitive care (`sim.hazards.care`): no ticking.
 """
 from __future__ import annotations
 
-import bisect
 import math
 
 import mesa
 
+from sim.hazards.care import IMMEDIATE_SHARE, critical_survival, survival
 from sim.hazards.earthquake import Damage
 from sim.world.geo import Place
-
-SURVIVAL_HOURS = (0.0, 0.5, 24.0, 48.0, 72.0, 96.0, 120.0)
-SURVIVAL_SHARE = (1.0, 0.993, 0.81, 0.537, 0.367, 0.19, 0.074)
-TAIL_RATE_PER_H = math.log(0.19 / 0.074) / 24.0
-
-
-def survival(hours: float) -> float:
-    """Share of trapped people still alive when reached `hours` after onset."""
-    if hours >= SURVIVAL_HOURS[-1]:
-        return SURVIVAL_SHARE[-1] * math.exp(-TAIL_RATE_PER_H * (hours - SURVIVAL_HOURS[-1]))
-    i = max(1, bisect.bisect_right(SURVIVAL_HOURS, hours))
-    h0, h1, s0, s1 = SURVIVAL_HOURS[i - 1], SURVIVAL_HOURS[i], SURVIVAL_SHARE[i - 1], SURVIVAL_SHARE[i]
-    return s0 + (s1 - s0) * (hours - h0) / (h1 - h0)
 
 
 class AffectedGroup(mesa.Agent):
@@ -42,6 +25,8 @@ class AffectedGroup(mesa.Agent):
         self.dead = hit.killed
         self.trapped = hit.trapped
         self.injured = hit.injured
+        self.immediate = int(model.streams["triage"].binomial(hit.injured, IMMEDIATE_SHARE)) if hit.injured else 0
+        self.hurt_at = model.env.now      # when the immediate category's clock started
         self.rescued = 0          # extracted alive from rubble
         self.evacuated = 0        # flown or driven out to care
         self.homeless = hit.homeless
@@ -70,14 +55,60 @@ class AffectedGroup(mesa.Agent):
         self.dead += n - alive
         return alive, n - alive
 
-    def evacuate(self, wanted: int) -> int:
-        """Injured people (and rescued survivors) leaving by air: how many boarded."""
-        n = min(wanted, self.injured + self.rescued)
+    def hit_again(self, hit: Damage) -> Damage:
+        """A second hazard strikes people already counted here: only the unhurt can be newly hurt,
+        only those with a roof can lose it. Returns what this hit added (people are conserved)."""
+        unhurt = self.unhurt
+        killed = min(hit.killed, unhurt)
+        trapped = min(hit.trapped, unhurt - killed)
+        injured = min(hit.injured, unhurt - killed - trapped)
+        homeless = min(hit.homeless, max(0, self.population - self.dead - killed - self.homeless))
+        immediate = int(self.model.streams["triage"].binomial(injured, IMMEDIATE_SHARE)) if injured else 0
+        if immediate and not self.immediate:
+            self.hurt_at = self.model.env.now
+        self.dead += killed
+        self.trapped += trapped
+        self.trapped_at_onset += trapped
+        self.injured += injured
+        self.immediate += immediate
+        self.homeless += homeless
+        self.intensity = max(self.intensity, hit.intensity)
+        return Damage(hit.intensity, killed, trapped, injured, homeless)
+
+    def to_care(self, wanted: int, care_min: float) -> tuple[int, int]:
+        """Immediate-category patients leave for a hospital they reach at `care_min`: (alive, dead),
+        decided now in closed form by the time to definitive care."""
+        n = min(wanted, self.immediate)
+        if not n:
+            return 0, 0
+        alive = int(self.model.streams["triage"].binomial(n, critical_survival(care_min - self.hurt_at)))
+        self.immediate -= n
+        self.injured -= n
+        self.evacuated += alive
+        self.dead += n - alive
+        return alive, n - alive
+
+    def untreated_deaths(self, now_min: float) -> int:
+        """At the end of the horizon, immediate patients never brought to care: those dead by now."""
+        n = self.immediate
+        if not n:
+            return 0
+        dead = n - int(self.model.streams["triage"].binomial(n, critical_survival(now_min - self.hurt_at)))
+        self.immediate -= dead
+        self.injured -= dead
+        self.dead += dead
+        return dead
+
+    def evacuate(self, wanted: int, care_min: float) -> tuple[int, int]:
+        """People leaving by air, the immediate category first, then other injured, then rescued
+        survivors: (boarded, of whom died before reaching care at `care_min`)."""
+        alive, dead = self.to_care(wanted, care_min)
+        n = min(wanted - alive - dead, self.injured + self.rescued)
         from_injured = min(n, self.injured)
         self.injured -= from_injured
         self.rescued -= n - from_injured
         self.evacuated += n
-        return n
+        return alive + dead + n, dead
 
     def evacuate_unhurt(self, n: int) -> bool:
         """Unhurt people leave for shelters elsewhere: counted evacuated, their relief needs leave with them.

@@ -114,8 +114,9 @@ class AviationAsset(mesa.Agent):
             board = min(self.spec.seats, group.awaiting_evacuation)
             if board:
                 yield self.model.env.timeout(board * self.spec.hoist_min_per_person)
-                board = group.evacuate(board)
-                self._record("evacuate", group.place.id, people=board)
+                care = self.model.env.now + self.flight_min(self.base.lat, self.base.lon)   # hospitals at the base city
+                board, dead = group.evacuate(board, care)
+                self._record("evacuate", group.place.id, people=board, died_before_care=dead)
 
     def _airlift(self, mission: Mission):
         depot = mission.consignment.depot

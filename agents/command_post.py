@@ -70,8 +70,9 @@ class CommandPost(mesa.Agent):
         first = env.now
         self.report(group, first, errors[0])
         yield env.timeout(self.decision_delay)
-        teams = self._teams_needed(group)
+        teams = self.teams_needed(group)
         self._record("decision", group.place.id, aircraft=1, teams=teams, relief=bool(group.needs))
+        self._medevac_by_road(group)
         command = self.model.command
         command.request_flight(group, self, "rescue")
         command.request_teams(group, self, teams)
@@ -82,6 +83,17 @@ class CommandPost(mesa.Agent):
                 break
             yield env.timeout(resp.followup_min)
             self.report(group, first, error)
+
+    def _medevac_by_road(self, group: AffectedGroup) -> None:
+        """Send the immediate category to the nearest hospital by road, if a road reaches one:
+        ambulances drive out from the hospital and back (assumption: no ambulance shortage).
+        Where every road is cut, only helicopters can bring them to care."""
+        roads = self.model.world.roads
+        one_way = min((float(roads.minutes_from(h)[group.node]) for h in self.model.hospitals), default=math.inf)
+        if group.immediate and math.isfinite(one_way):
+            now = self.model.env.now
+            alive, dead = group.to_care(group.immediate, now + 2 * one_way)
+            self._record("medevac", group.place.id, alive=alive, dead=dead, mode="road", care_min=now + 2 * one_way)
 
     def report(self, group: AffectedGroup, first: float, error: float) -> None:
         """Estimate the dead at this site now (the truth, lagging, times a lognormal error) and send it up."""
@@ -102,7 +114,7 @@ class CommandPost(mesa.Agent):
         if self is model.command.lead:
             model.command.assess(self)
 
-    def _teams_needed(self, group: AffectedGroup) -> int:
+    def teams_needed(self, group: AffectedGroup) -> int:
         """Teams to clear the site's trapped in about a day, within the plan's cap per site."""
         if group.trapped == 0:
             return 0

@@ -29,8 +29,11 @@ def _pct(values: list[float], q: float) -> float | None:
 def summarize(events: Iterable[Event]) -> dict[str, Any]:
     """The KPI dictionary of one run."""
     events = list(events)
-    impacts = {e.place: e.data for e in events if e.kind == "impact"}
-    onset = {e.place: e.t for e in events if e.kind == "impact"}     # clocks start when each site is hit
+    impacts = _impacts(events)
+    onset: dict[str, float] = {}
+    for e in events:
+        if e.kind == "impact":
+            onset.setdefault(e.place, e.t)          # clocks start when each site is first hit
     first: dict[str, float] = {}
     for e in events:
         airborne = e.kind == "arrive" and e.data.get("mission") in ("rescue", "airlift")
@@ -38,7 +41,10 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
             first.setdefault(e.place, e.t - onset[e.place])
     arrival = {site: first.get(site) for site in impacts}
     times = [t if t is not None else math.inf for t in arrival.values()]
-    relieved = {e.place: e.t - onset.get(e.place, 0.0) for e in events if e.kind == "relieved"}
+    relieved: dict[str, float] = {}
+    for e in events:
+        if e.kind == "relieved":
+            relieved.setdefault(e.place, e.t - onset.get(e.place, 0.0))
     need = {site: d["homeless"] for site, d in impacts.items() if d["homeless"] > 0}
     hours = {site: (relieved[site] / 60 if site in relieved else None) for site in need}
     people = sum(need.values())
@@ -46,7 +52,9 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
     rescues = [e.data for e in events if e.kind == "rescue"]
     trapped = sum(d["trapped"] for d in impacts.values())
     rescued = sum(d["alive"] for d in rescues)
-    deaths = sum(d["killed"] for d in impacts.values()) + sum(d["dead"] for d in rescues)
+    care = care_kpis(events)
+    deaths = (sum(d["killed"] for d in impacts.values()) + sum(d["dead"] for d in rescues)
+              + care["rescue.critical_deaths"])
     return {
         "aviation.first_arrival_min": {k: (round(v, 2) if v is not None else None) for k, v in arrival.items()},
         "aviation.share_within_2h": round(sum(t <= TWO_HOURS_MIN for t in times) / len(times), 4) if times else None,
@@ -62,9 +70,52 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
         "rescue.still_trapped": trapped - rescued - sum(d["dead"] for d in rescues),
         "sites": len(impacts),
         "population.affected": sum(d["population"] for d in impacts.values()),
+        **care,
+        **hazard_kpis(events),
         **command_kpis(events),
         **warning_kpis(events),
     }
+
+
+def _impacts(events: list[Event]) -> dict[str, dict[str, Any]]:
+    """Per place, what every hazard that hit it did, summed (a place hit twice is one site)."""
+    out: dict[str, dict[str, Any]] = {}
+    for e in events:
+        if e.kind != "impact":
+            continue
+        if e.place not in out:
+            out[e.place] = dict(e.data)
+            continue
+        d = out[e.place]
+        for k in ("killed", "trapped", "injured", "homeless"):
+            d[k] += e.data[k]
+        d["intensity"] = max(d["intensity"], e.data["intensity"])
+    return out
+
+
+def hazard_kpis(events: list[Event]) -> dict[str, Any]:
+    """The main shock's isoseismal areas (cumulative km2 at or above VI..XI) and maximum intensity."""
+    quakes = [e.data for e in events if e.kind == "quake"]
+    if not quakes:
+        return {}
+    main = max(quakes, key=lambda d: d["magnitude"])
+    return {"hazard.intensity_area_km2": main["areas_km2"], "hazard.max_intensity": main["max_intensity"]}
+
+
+def care_kpis(events: list[Event]) -> dict[str, Any]:
+    """The immediate (critical) category: brought to definitive care by road or air, or not in time."""
+    by = {"road": [0, 0], "air": [0, 0]}
+    for e in events:
+        if e.kind == "medevac":
+            by["road"][0] += e.data["alive"]
+            by["road"][1] += e.data["dead"]
+        elif e.kind == "evacuate":
+            dead = e.data.get("died_before_care", 0)
+            by["air"][0] += e.data["people"] - dead
+            by["air"][1] += dead
+    untreated = sum(e.data["dead"] for e in events if e.kind == "untreated")
+    return {"medevac.road_alive": by["road"][0], "medevac.air_alive": by["air"][0],
+            "rescue.critical_deaths": by["road"][1] + by["air"][1] + untreated}
 
 
 def command_kpis(events: list[Event]) -> dict[str, Any]:

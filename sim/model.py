@@ -27,10 +27,11 @@ from sim.hazards.earthquake import Damage
 from sim.scenario.catalogue import load_catalogue
 from sim.scenario.schema import LoadedScenario
 from sim.scenario.variation import closed_bases, vary_hazards
+from sim.world.bases import resolve_base
 from sim.world.geo import Place, gazetteer, gc_km
 from sim.world.world import build_world
 
-STREAMS = ("hazard", "roads", "comms", "rescue", "varies")
+STREAMS = ("hazard", "roads", "comms", "rescue", "varies", "triage", "comms_cut")
 
 
 @cache
@@ -54,10 +55,13 @@ def substream(seed: int, name: str) -> np.random.Generator:
 class ResponseModel(mesa.Model):
     """One run of one scenario under one plan with one seed."""
 
-    def __init__(self, loaded: LoadedScenario, seed: int = 0) -> None:
+    def __init__(self, loaded: LoadedScenario, seed: int = 0, vary: bool = False) -> None:
+        """`vary`: draw what the scenario's `varies:` block lets vary (Monte Carlo); without it the
+        run plays the scenario as written."""
         freeze_long_lived()
         super().__init__(rng=seed)
         self.loaded, self.seed = loaded, seed
+        self.varies = loaded.scenario.varies if vary else None
         self.plan = loaded.plan
         self.catalogue = load_catalogue()
         self.streams = {name: substream(seed, name) for name in STREAMS}
@@ -66,10 +70,13 @@ class ResponseModel(mesa.Model):
         self.recorder = Recorder()
         self.world = build_world(self.spec, self.catalogue)
         self.command = Command(self)
+        # definitive care for the critically injured: hospitals at the prefecture seats of the region
+        self.hospitals = [self.node_at(p) for p in self.world.places.values() if p.level == "city"]
         self.in_transit: dict[str, float] = {}
         self.wind_holds: dict[tuple[str, str], list[tuple[float, float]]] = {}   # (place, aircraft kind) -> spells
         self.delivered: dict[str, float] = {}
         self.groups: list[AffectedGroup] = []
+        self.group_at: dict[str, AffectedGroup] = {}     # place id -> its one group
         self.aircraft = self._aircraft()
         self.teams = self._teams()
         self.depots = self._depots()
@@ -79,9 +86,9 @@ class ResponseModel(mesa.Model):
 
     def _varied(self, spec):
         """This run's draw of what the scenario's `varies:` block lets vary."""
-        if spec.varies is None:
+        if self.varies is None:
             return spec
-        return spec.model_copy(update={"hazards": vary_hazards(spec.hazards, spec.varies, self.streams["varies"])})
+        return spec.model_copy(update={"hazards": vary_hazards(spec.hazards, self.varies, self.streams["varies"])})
 
     def clock(self, minutes: float) -> datetime:
         return self.spec.start + timedelta(minutes=minutes)
@@ -91,6 +98,10 @@ class ResponseModel(mesa.Model):
         end = self.spec.hours * 60
         if self.env.now < end:
             self.env.run(until=end)
+        for g in self.groups:
+            untreated = g.untreated_deaths(self.env.now)
+            if untreated:
+                self.recorder.record(self.env.now, "untreated", "", g.place.id, dead=untreated)
         for g in self.groups:
             self.recorder.record(self.env.now, "final", "", g.place.id, dead=g.dead, trapped=g.trapped,
                                  injured=g.injured, rescued=g.rescued, evacuated=g.evacuated, unhurt=g.unhurt,
@@ -102,10 +113,10 @@ class ResponseModel(mesa.Model):
         return roads.index[place.id] if place.id in roads.index else roads.nearest(place.lat, place.lon)
 
     def _aircraft(self) -> list[AviationAsset]:
-        geo, out = gazetteer(), []
+        out: list[AviationAsset] = []
         forces = self.spec.forces.aviation
-        bases = [geo.airport(f.base) if f.base.upper() in geo.airports else geo.nearest_airport(f.base) for f in forces]
-        varies = self.spec.varies
+        bases = [resolve_base(f.base) for f in forces]
+        varies = self.varies
         closed = closed_bases([b.icao for b in bases], varies.weather if varies else None,
                               lambda icao: substream(self.seed, f"weather:{icao}"))
         for force, base in zip(forces, bases):
@@ -166,7 +177,7 @@ class ResponseModel(mesa.Model):
         geo, done = gazetteer(), []
         target = self._region_airport(receiver)
         for force in forces.aviation:
-            donor = geo.airport(force.base) if force.base.upper() in geo.airports else geo.nearest_airport(force.base)
+            donor = resolve_base(force.base)
             spec = self.catalogue.aircraft[force.type]
             speed = spec.cruise_kmh * self.catalogue.aviation_settings.block_speed_factor
             ferry = spec.alert_min.day + gc_km(donor.lat, donor.lon, target.lat, target.lon) / speed * 60
@@ -201,19 +212,58 @@ class ResponseModel(mesa.Model):
     # -- what hazards call ------------------------------------------------------------------------
     def hit(self, place: Place, hit: Damage, **extra) -> AffectedGroup:
         """People at a place are affected: a group with its needs, reported by its county post.
-        `extra` (e.g. `hazard="flood", depth_m=1.2`) goes into the impact event."""
+        A place hit again keeps its one group, which takes what the new hit adds. `extra`
+        (e.g. `hazard="flood", depth_m=1.2`) goes into the impact event."""
         items, w = self.catalogue.relief_items, self.world
+        group = self.group_at.get(place.id)
+        if group is not None:
+            added = group.hit_again(hit)
+            for k, it in items.items():
+                if added.homeless:
+                    group.needs[k] = group.needs.get(k, 0.0) + float(math.ceil(added.homeless * it.per_person_day))
+                    group.delivered.setdefault(k, 0.0)
+                    group.shipped.setdefault(k, 0.0)
+            if added.homeless and group.relieved_at is not None and group.outstanding():
+                group.relieved_at = None
+            self._record_impact(place, added, repeat=True, **extra)
+            if group.known:             # the first report is out: the county asks again for what is new
+                post = self.command.post(w.county_of.get(place.id, place.id))
+                if added.trapped:
+                    self.command.request_teams(group, post, post.teams_needed(group))
+                if added.homeless:
+                    self.command.request_relief(group, post)
+            return group
         needs = {k: float(math.ceil(hit.homeless * it.per_person_day)) for k, it in items.items() if hit.homeless}
         group = AffectedGroup(self, place, hit, self.node_at(place), needs, w.elevation.get(place.id))
-        group.comms_cut = hit.intensity >= self.plan.command.report_delay_min.comms_cut_intensity
+        self.group_at[place.id] = group
+        group.comms_cut = self._loses_contact(hit.intensity)
         if group.comms_cut:
             self.env.process(self._repair(group))
         self.groups.append(group)
+        self._record_impact(place, hit, **extra)
+        self.command.post(w.county_of.get(place.id, place.id)).learn_of(group)
+        return group
+
+    def _record_impact(self, place: Place, hit: Damage, **extra) -> None:
         self.recorder.record(self.env.now, "impact", "hazard", place.id, name=place.name, lat=place.lat,
                              lon=place.lon, intensity=hit.intensity, population=place.population, killed=hit.killed,
                              trapped=hit.trapped, injured=hit.injured, homeless=hit.homeless, **extra)
-        self.command.post(w.county_of.get(place.id, place.id)).learn_of(group)
-        return group
+
+    def _loses_contact(self, shaking: float) -> bool:
+        """Whether a place struck at this intensity loses all contact (全阻), by a logistic chance.
+
+        Documented outcomes: Wenchuan 2008, every county of the X-XI zone cut (Wenchuan, Lixian,
+        Maoxian, Beichuan...); Lushan 2013, Baoxing (VIII) cut, 279 of Ya'an's 2,492 base stations
+        down (MIIT via Xinhua, 2013-04-20); Changning 2019 (VIII), 2.5 % of base stations down and
+        no town cut (MIIT, 2019-06-18); Luding 2022, Moxi (IX) cut. Half the places cut at VIII,
+        nearly all at IX and above: a midpoint of 8.0 and a scale of 0.35 degree, set by eye to
+        these few cases (a plan setting: `report_delay_min.comms_cut_intensity` / `comms_cut_spread`).
+        Hazards that report no intensity (0) never cut contact this way."""
+        delays = self.plan.command.report_delay_min
+        if shaking <= 0:
+            return False
+        p = 1.0 / (1.0 + math.exp(-(shaking - delays.comms_cut_intensity) / delays.comms_cut_spread))
+        return bool(self.streams["comms_cut"].random() < p)
 
     def _repair(self, group):
         yield self.env.timeout(self.plan.command.comms_repair_min)

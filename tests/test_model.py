@@ -9,9 +9,9 @@ import sys
 import numpy as np
 import pytest
 
-from agents.affected import survival
 from sim.events import read_events
-from sim.hazards.earthquake import _long_axis, _short_axis, intensity
+from sim.hazards.care import survival
+from sim.hazards.earthquake import _long_axis, _short_axis, intensity, near_source_km
 from sim.model import ResponseModel
 from sim.run import run_scenario
 from sim.scenario.schema import load_scenario
@@ -138,11 +138,16 @@ def test_adding_a_helicopter_does_not_change_the_earthquake(write):
 
 
 def test_survival_curve_follows_tangshan_figures():
-    assert survival(0.5) == pytest.approx(0.993)
-    assert survival(24) == pytest.approx(0.81)
-    assert survival(72) == pytest.approx(0.367)
-    assert survival(144) < 0.074
-    assert all(survival(h) >= survival(h + 1) for h in range(200))
+    """The published figures are shares alive among people rescued *during* each period: the curve's
+    mean over [0, 30 min] and over each day must equal them (to 0.5 points), and it only falls."""
+    def mean(a: float, b: float) -> float:
+        t = np.linspace(a, b, 20_001)
+        return float(np.trapezoid([survival(h) for h in t], t) / (b - a))
+    assert mean(0, 0.5) == pytest.approx(0.993, abs=0.005)
+    for day, figure in enumerate((0.81, 0.537, 0.367, 0.19, 0.074)):
+        assert mean(24 * day, 24 * day + 24) == pytest.approx(figure, abs=0.005)
+    assert survival(24) < 0.81 < survival(6)           # the day-1 figure is a mean, not the end value
+    assert all(survival(h) >= survival(h + 0.5) for h in range(200))
 
 
 def test_cli_run_writes_events_and_summary(tmp_path):
@@ -205,10 +210,11 @@ def test_isoseismals_are_ellipses_of_the_western_china_relation():
     theta = np.radians(bearing_deg(epi[0], epi[1], lat, lon) - strike)
     x, y = r * np.cos(theta), r * np.sin(theta)
     lo, hi = np.zeros_like(r), np.full_like(r, _long_axis(m, np.zeros(1))[0])
+    r0a, r0b = near_source_km(m)
     for _ in range(60):
         mid = (lo + hi) / 2
-        ra = np.maximum(10 ** ((5.253 + 1.398 * m - mid) / 4.164) - 26, 1e-9)
-        rb = np.maximum(10 ** ((2.019 + 1.398 * m - mid) / 2.943) - 8, 1e-9)
+        ra = np.maximum(10 ** ((5.253 + 1.398 * m - mid) / 4.164) - r0a, 1e-9)
+        rb = np.maximum(10 ** ((2.019 + 1.398 * m - mid) / 2.943) - r0b, 1e-9)
         inside = (x / ra) ** 2 + (y / rb) ** 2 <= 1
         lo, hi = np.where(inside, mid, lo), np.where(inside, hi, mid)
     assert np.abs(got - lo).max() < 1e-9
