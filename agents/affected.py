@@ -88,16 +88,19 @@ class AffectedGroup(mesa.Agent):
         self.dead += n - alive
         return alive, n - alive
 
-    def untreated_deaths(self, now_min: float) -> int:
-        """At the end of the horizon, immediate patients never brought to care: those dead by now."""
-        n = self.immediate
-        if not n:
-            return 0
-        dead = n - int(self.model.streams["triage"].binomial(n, critical_survival(now_min - self.hurt_at)))
-        self.immediate -= dead
-        self.injured -= dead
-        self.dead += dead
-        return dead
+    def unreached_deaths(self, now_min: float) -> tuple[int, int]:
+        """At the end of the horizon, the people nobody reached in time: (immediate patients never
+        brought to care, trapped never dug out) who are dead by now, in closed form."""
+        rng = self.model.streams["triage"]
+        critical = self.immediate - int(rng.binomial(self.immediate, critical_survival(now_min - self.hurt_at))) \
+            if self.immediate else 0
+        trapped = self.trapped - int(rng.binomial(self.trapped, self.survival_at(now_min / 60.0))) \
+            if self.trapped else 0
+        self.immediate -= critical
+        self.injured -= critical
+        self.trapped -= trapped
+        self.dead += critical + trapped
+        return critical, trapped
 
     def evacuate(self, wanted: int, care_min: float) -> tuple[int, int]:
         """People leaving by air, the immediate category first, then other injured, then rescued

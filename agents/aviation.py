@@ -89,6 +89,8 @@ class AviationAsset(mesa.Agent):
             yield from self._launch(mission)
             if mission.kind == "rescue":
                 yield from self._rescue(mission)
+            elif mission.kind == "insert":
+                yield from self._insert(mission)
             else:
                 yield from self._airlift(mission)
             yield from self._return()
@@ -110,6 +112,10 @@ class AviationAsset(mesa.Agent):
         self._record("arrive", group.place.id, mission="rescue", purpose=mission.purpose or "rescue")
         self.status = "working"
         yield self.model.env.timeout(self.model.catalogue.aviation_settings.recon_work_min)
+        yield from self._board(group)
+
+    def _board(self, group):
+        """Hoist or board the waiting (the critically injured first) and take them to hospital."""
         if self.spec.hoist_min_per_person > 0 and self.spec.seats > 0:
             board = min(self.spec.seats, group.awaiting_evacuation)
             if board:
@@ -117,6 +123,24 @@ class AviationAsset(mesa.Agent):
                 care = self.model.env.now + self.flight_min(self.base.lat, self.base.lon)   # hospitals at the base city
                 board, dead = group.evacuate(board, care)
                 self._record("evacuate", group.place.id, people=board, died_before_care=dead)
+
+    def _insert(self, mission: Mission):
+        """Fly a rescue team from its station to a site no road reaches, then take the waiting out."""
+        team, group = mission.team, mission.group
+        station = self.model.world.roads.nodes[team.node]
+        if not (yield from self._fly_to(station.lat, station.lon, team.name)):
+            team.inserted.succeed(0.0)
+            return
+        self.status = "loading"
+        yield self.model.env.timeout(LOAD_MIN)
+        if not (yield from self._fly_to(group.place.lat, group.place.lon, group.place.id)):
+            team.inserted.succeed(0.0)
+            return
+        group.make_contact()
+        self._record("arrive", group.place.id, mission="insert", team=team.name)
+        yield self.model.env.timeout(LOAD_MIN)
+        team.inserted.succeed(min(1.0, self.spec.seats / team.spec.crew))
+        yield from self._board(group)
 
     def _airlift(self, mission: Mission):
         depot = mission.consignment.depot

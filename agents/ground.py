@@ -1,5 +1,9 @@
 """Ground rescue units: drive the road graph to a site and dig people out of the rubble.
 
+Where every road to the site is cut, the unit asks command for a helicopter: the first free one
+with seats flies it in from its station (as many of the crew as it has seats, working at that
+share of the team's rate), as Mi-171s flew teams into Moxi in 2022.
+
 Extraction is worked in one-hour shifts (heavy USAR teams work around the clock, INSARAG); each
 shift hands the people reached to `AffectedGroup.extract`, which decides survival at that moment.
 """
@@ -51,20 +55,25 @@ class FireRescueUnit(mesa.Agent):
     def _rescue(self, mission: Mission):
         env, group = self.model.env, mission.group
         minutes = self.eta_min(group.node)
+        share = 1.0                               # of the team's crew at work on site
         if math.isinf(minutes):
+            self.status = "awaiting_airlift"
             self._record("blocked", group.place.id)
-            group.teams_assigned -= 1
-            self.status = "idle"
-            return
-        self.status = "driving"
-        self._record("depart", group.place.id, minutes=minutes, to=[group.place.lat, group.place.lon])
-        yield env.timeout(minutes)
+            share = yield self.model.command.request_insertion(self, group)
+            if not share:
+                group.teams_assigned -= 1
+                self.status = "idle"
+                return
+        else:
+            self.status = "driving"
+            self._record("depart", group.place.id, minutes=minutes, to=[group.place.lat, group.place.lon])
+            yield env.timeout(minutes)
         self.node = group.node
         self.status = "working"
-        self._record("arrive", group.place.id, mission="ground_rescue")
+        self._record("arrive", group.place.id, mission="ground_rescue", crew_share=share)
         group.make_contact()
         self.model.command.on_scene(group, self)
-        owed, per_shift = 0.0, self.spec.rescue_per_hour * SHIFT_MIN / 60
+        owed, per_shift = 0.0, self.spec.rescue_per_hour * share * SHIFT_MIN / 60
         while group.trapped > 0:
             yield env.timeout(SHIFT_MIN)
             owed += per_shift

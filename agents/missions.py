@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 if TYPE_CHECKING:
     from agents.affected import AffectedGroup
 
-Kind = Literal["rescue", "airlift", "ground_rescue"]
+Kind = Literal["rescue", "airlift", "ground_rescue", "insert"]
 
 
 class Shipment(Protocol):
@@ -29,4 +29,5 @@ class Mission:
     consignment: Shipment | None = None
     cargo: dict[str, float] = field(default_factory=dict)
     done: Any = None          # simpy.Event fired when the mission ends
-    purpose: str = ""         # "rescue", "recon" or "airlift" for aircraft; "" for ground rescue
+    purpose: str = ""         # "rescue", "recon", "airlift" or "insert" for aircraft; "" for ground rescue
+    team: Any = None          # "insert": the ground unit flown from its station to a site no road reaches

@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-MODULES = ["cli.scenario", "cli.montecarlo", "cli.sweep", "cli.reach", "cli.view", "cli.drill"]
+MODULES = ["cli.scenario", "cli.montecarlo", "cli.history", "cli.sweep", "cli.reach", "cli.view", "cli.drill"]
 
 
 def parser(description: str) -> argparse.ArgumentParser:

@@ -53,8 +53,9 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
     trapped = sum(d["trapped"] for d in impacts.values())
     rescued = sum(d["alive"] for d in rescues)
     care = care_kpis(events)
+    died_trapped = sum(e.data["trapped_dead"] for e in events if e.kind == "unreached")
     deaths = (sum(d["killed"] for d in impacts.values()) + sum(d["dead"] for d in rescues)
-              + care["rescue.critical_deaths"])
+              + care["rescue.critical_deaths"] + died_trapped)
     return {
         "aviation.first_arrival_min": {k: (round(v, 2) if v is not None else None) for k, v in arrival.items()},
         "aviation.share_within_2h": round(sum(t <= TWO_HOURS_MIN for t in times) / len(times), 4) if times else None,
@@ -67,7 +68,8 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
         "rescue.trapped": trapped,
         "rescue.rescued_alive": rescued,
         "rescue.deaths": deaths,
-        "rescue.still_trapped": trapped - rescued - sum(d["dead"] for d in rescues),
+        "rescue.still_trapped": trapped - rescued - sum(d["dead"] for d in rescues) - died_trapped,
+        "rescue.died_unreached": died_trapped,
         "sites": len(impacts),
         "population.affected": sum(d["population"] for d in impacts.values()),
         **care,
@@ -113,7 +115,7 @@ def care_kpis(events: list[Event]) -> dict[str, Any]:
             dead = e.data.get("died_before_care", 0)
             by["air"][0] += e.data["people"] - dead
             by["air"][1] += dead
-    untreated = sum(e.data["dead"] for e in events if e.kind == "untreated")
+    untreated = sum(e.data["critical_dead"] for e in events if e.kind == "unreached")
     return {"medevac.road_alive": by["road"][0], "medevac.air_alive": by["air"][0],
             "rescue.critical_deaths": by["road"][1] + by["air"][1] + untreated}
 
@@ -126,7 +128,11 @@ def command_kpis(events: list[Event]) -> dict[str, Any]:
                  and e.data.get("transfer_min") is not None]
     aid = [e.data["after_request_min"] for e in events if e.kind == "mutual_aid_arrived"]
     final = levels[-1].data["level"] if levels else None
+    first: dict[str, float] = {}
+    for e in levels:
+        first.setdefault(e.data["level"], round(e.t, 2))
     return {
+        "command.level_time_min": first,
         "command.level": final,
         "command.level_rank": {"I": 1, "II": 2, "III": 3, "IV": 4}.get(final),
         "command.time_to_level_min": round(levels[-1].t, 2) if levels else None,

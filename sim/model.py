@@ -31,7 +31,7 @@ from sim.world.bases import resolve_base
 from sim.world.geo import Place, gazetteer, gc_km
 from sim.world.world import build_world
 
-STREAMS = ("hazard", "roads", "comms", "rescue", "varies", "triage", "comms_cut")
+STREAMS = ("hazard", "roads", "comms", "rescue", "varies", "triage")
 
 
 @cache
@@ -99,9 +99,10 @@ class ResponseModel(mesa.Model):
         if self.env.now < end:
             self.env.run(until=end)
         for g in self.groups:
-            untreated = g.untreated_deaths(self.env.now)
-            if untreated:
-                self.recorder.record(self.env.now, "untreated", "", g.place.id, dead=untreated)
+            critical, trapped = g.unreached_deaths(self.env.now)
+            if critical or trapped:
+                self.recorder.record(self.env.now, "unreached", "", g.place.id, critical_dead=critical,
+                                     trapped_dead=trapped)
         for g in self.groups:
             self.recorder.record(self.env.now, "final", "", g.place.id, dead=g.dead, trapped=g.trapped,
                                  injured=g.injured, rescued=g.rescued, evacuated=g.evacuated, unhurt=g.unhurt,
@@ -236,9 +237,10 @@ class ResponseModel(mesa.Model):
         needs = {k: float(math.ceil(hit.homeless * it.per_person_day)) for k, it in items.items() if hit.homeless}
         group = AffectedGroup(self, place, hit, self.node_at(place), needs, w.elevation.get(place.id))
         self.group_at[place.id] = group
-        group.comms_cut = self._loses_contact(hit.intensity)
+        group.comms_cut = self._loses_contact(place.id, hit.intensity)
         if group.comms_cut:
             self.env.process(self._repair(group))
+            self._cut_off(group)
         self.groups.append(group)
         self._record_impact(place, hit, **extra)
         self.command.post(w.county_of.get(place.id, place.id)).learn_of(group)
@@ -249,7 +251,7 @@ class ResponseModel(mesa.Model):
                              lon=place.lon, intensity=hit.intensity, population=place.population, killed=hit.killed,
                              trapped=hit.trapped, injured=hit.injured, homeless=hit.homeless, **extra)
 
-    def _loses_contact(self, shaking: float) -> bool:
+    def _loses_contact(self, place_id: str, shaking: float) -> bool:
         """Whether a place struck at this intensity loses all contact (全阻), by a logistic chance.
 
         Documented outcomes: Wenchuan 2008, every county of the X-XI zone cut (Wenchuan, Lixian,
@@ -263,7 +265,17 @@ class ResponseModel(mesa.Model):
         if shaking <= 0:
             return False
         p = 1.0 / (1.0 + math.exp(-(shaking - delays.comms_cut_intensity) / delays.comms_cut_spread))
-        return bool(self.streams["comms_cut"].random() < p)
+        return bool(substream(self.seed, f"comms_cut:{place_id}").random() < p)   # one draw per place
+
+    def _cut_off(self, group: AffectedGroup) -> None:
+        """A mountain place that lost all contact lost its roads too: the landslides that cut the fibre
+        along a valley road block the road (Moxi 2022, Baoxing 2013, Wenchuan's X-XI counties 2008).
+        Every road segment into it closes; only helicopters reach it."""
+        roads = self.world.roads
+        edges = np.flatnonzero(((roads.u == group.node) | (roads.v == group.node)) & roads.mountain
+                               & np.isfinite(roads.factor))
+        if len(edges):
+            self.damage_roads(edges, np.full(len(edges), np.inf))
 
     def _repair(self, group):
         yield self.env.timeout(self.plan.command.comms_repair_min)

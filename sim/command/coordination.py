@@ -74,6 +74,8 @@ class Command:
         self.magnitude = 0.0          # as known to command: from the automatic quick report on
         self.density = 0.0
         self.conditions: set[str] = set()   # reported by floods, typhoons, fires, dammed lakes
+        self.insertions: list[tuple] = []   # (team, group): teams waiting for a helicopter to fly them in
+        self.played: set[str] = set()       # names of posts a drill room plays: the model does not decide for them
 
     # -- hierarchy -------------------------------------------------------------------------------
     def post(self, place_id: str) -> CommandPost:
@@ -153,6 +155,8 @@ class Command:
     # -- graded response -------------------------------------------------------------------------
     def assess(self, post: CommandPost) -> None:
         """The lead post decides the level on the magnitude and the deaths reported to it."""
+        if post.name in self.played:
+            return                                  # people decide here (drills.session applies their orders)
         triggers = self.triggers
         if isinstance(triggers[0], FloodTrigger):
             self._assess_conditions(triggers)
@@ -353,7 +357,38 @@ class Command:
             if self._fill_ground(req, req.holder):
                 self.queue.remove(req)
 
+    def request_insertion(self, unit, group):
+        """A team no road brings to a site waits for a helicopter: an event that fires with the share
+        of its crew flown in (0 if none can)."""
+        unit.inserted = self.model.env.event()
+        self.insertions.append((unit, group))
+        self._serve_insertions()
+        return unit.inserted
+
+    def _serve_insertions(self) -> None:
+        """Give waiting teams the free helicopter that lands them soonest (station, then site)."""
+        now = self.model.env.now
+        for unit, group in list(self.insertions):
+            if group.trapped == 0:
+                self.insertions.remove((unit, group))
+                unit.inserted.succeed(0.0)
+                continue
+            station = self.model.world.roads.nodes[unit.node]
+            free = [a for a in self.model.aircraft if a.status == "idle" and not a.missions.items
+                    and a.spec.kind == "helicopter" and a.spec.seats > 0 and a.role != "airlift"
+                    and self.unlocked(a.owner)]
+            times = [(a.ready_delay(now) + a.flight_min(station.lat, station.lon)
+                      + a.flight_min(group.place.lat, group.place.lon), i, a) for i, a in enumerate(free)]
+            best = min((x for x in times if math.isfinite(x[0])), default=None)
+            if best is None:
+                return
+            self.insertions.remove((unit, group))
+            mission = Mission("insert", group, now, done=self.model.env.event(), purpose="insert", team=unit)
+            self._assign(best[2], mission, best[0], None, self.lead)
+
     def aircraft_free(self, aircraft) -> None:
+        if self.insertions:
+            self._serve_insertions()
         self.serve_queue()
         if aircraft.status == "idle" and not aircraft.missions.items:
             self._evacuate_more(aircraft)

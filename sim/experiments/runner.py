@@ -27,6 +27,7 @@ from sim.scenario.overrides import apply_overrides
 from sim.scenario.schema import LoadedScenario, load_scenario, with_plan
 
 Row = dict[str, Any]
+FLAT_DICTS = ("hazard.intensity_area_km2", "command.level_time_min")   # dict KPIs kept as one column per key
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Task:
     seed: int
     plan: str | None = None
     overrides: tuple[tuple[str, Any], ...] = field(default=())
+    vary: bool = True               # draw the scenario's `varies:` block (False: the nominal event, as in `history`)
 
 
 @lru_cache(maxsize=32)
@@ -53,7 +55,7 @@ def run_task(task: Task) -> Row:
     row: Row = {"task_id": task.id, "seed": task.seed, "plan_file": task.plan or ""}
     row.update({f"param.{k}": v for k, v in task.overrides})
     try:
-        _, summary = run_scenario(_loaded(task.scenario, task.plan, task.overrides), task.seed)
+        _, summary = run_scenario(_loaded(task.scenario, task.plan, task.overrides), task.seed, vary=task.vary)
         row.update(kpi_row(summary))
         row["error"] = ""
     except Exception as exc:  # noqa: BLE001 - a sweep must record failures, not die of them
@@ -66,6 +68,8 @@ def kpi_row(summary: dict[str, Any]) -> Row:
     """Scalar KPIs as floats (NaN = never), objectives as pass flags, per-site arrivals as JSON."""
     row: Row = {"plan": summary["plan"]}
     for key, value in summary.items():
+        if key in FLAT_DICTS:
+            row.update({f"{key}.{k}": float(v) for k, v in value.items()})
         if key in ("plan", "scenario", "seed") or isinstance(value, (dict, list, str)):
             continue
         row[key] = math.nan if value is None else float(value)
@@ -84,17 +88,17 @@ def run_batch(tasks: list[Task]) -> list[Row]:
 
 def run_tasks(tasks: list[Task], workers: int | None = None, scheduler: str | None = None,
               out: Path | None = None, chunk: int = 50, label: str = "runs", group: int = 4,
-              keep: Callable[[Row], Row] | None = None) -> list[Row]:
+              keep: Callable[[Row], Row] | None = None, security: Any = None) -> list[Row]:
     """Run tasks on Dask, `group` runs per Dask task; rows come back sorted by task id.
 
     With `out`, rows stream to Parquet instead (at most `chunk` held in memory) and a re-run skips
-    the task ids already written.
+    the task ids already written. `security`: Dask TLS settings for `scheduler` (see `tls_security`).
     """
     done = finished_ids(out) if out else set()
     todo = [t for t in tasks if t.id not in done]
     rows: list[Row] = []
     if todo:
-        with _client(workers, scheduler) as client, _progress(label) as progress:
+        with _client(workers, scheduler, security) as client, _progress(label) as progress:
             bar = progress.add_task(label, total=len(tasks), completed=len(tasks) - len(todo))
             batch: list[Row] = []
             for finished in _stream(client, [todo[i:i + group] for i in range(0, len(todo), group)], workers):
@@ -131,20 +135,39 @@ def _stream(client, groups: list[list[Task]], workers: int | None) -> Iterator[l
             futures.add(client.submit(run_batch, nxt, pure=False))
 
 
-class _client:
-    """A Dask client on an existing scheduler, or on a LocalCluster of processes we own."""
+def tls_security(ca: str, cert: str, key: str | None = None) -> Any:
+    """Dask TLS settings for a client of a cluster that requires them (`tls://` scheduler address):
+    the cluster's CA certificate, and this client's certificate and key."""
+    from distributed.security import Security
+    return Security(tls_ca_file=ca, tls_client_cert=cert, tls_client_key=key, require_encryption=True)
 
-    def __init__(self, workers: int | None, scheduler: str | None) -> None:
-        self.workers, self.scheduler = workers, scheduler
+
+# Dask's HTTP routes (status, health, metrics, dashboard) served by no server of our local cluster.
+NO_HTTP_ROUTES = {"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}
+
+
+class _client:
+    """A Dask client on an existing scheduler, or on a LocalCluster of processes we own.
+
+    The local cluster listens on loopback only. Dask always starts an HTTP server per scheduler and
+    worker; with the dashboard off ours bind a random loopback port and serve no route at all
+    (without this the scheduler answers /health and /metrics on 127.0.0.1:8787).
+    """
+
+    def __init__(self, workers: int | None, scheduler: str | None, security: Any = None) -> None:
+        self.workers, self.scheduler, self.security = workers, scheduler, security
         self.cluster = self.client = None
 
     def __enter__(self):
+        import dask
         from distributed import Client, LocalCluster
         if self.scheduler:
-            self.client = Client(self.scheduler)
+            self.client = Client(self.scheduler, security=self.security)
         else:
-            self.cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
-                                        processes=True, dashboard_address=None, silence_logs=40)
+            with dask.config.set(NO_HTTP_ROUTES):
+                self.cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
+                                            processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                                            worker_dashboard_address=None, silence_logs=40)
             self.client = Client(self.cluster)
         return self.client
 
@@ -174,10 +197,14 @@ def write_chunk(out: Path, rows: list[Row]) -> Path:
     rows = sorted(rows, key=lambda r: r["task_id"])
     path = out / f"part-{rows[0]['task_id']}-{len(rows)}.parquet"
     tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(pa.Table.from_pylist(rows), tmp)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    tmp.replace(path)
+    try:
+        pq.write_table(pa.Table.from_pylist(rows), tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 

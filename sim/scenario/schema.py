@@ -8,31 +8,63 @@ from __future__ import annotations
 import difflib
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
-    NonNegativeFloat,
-    PositiveFloat,
-    PositiveInt,
     TypeAdapter,
     ValidationError,
     model_validator,
 )
 
 from sim.hazards import Hazard
+from sim.metrics import summarize
 from sim.scenario.catalogue import load_catalogue
+from sim.scenario.record import Fact
 from sim.scenario.variation import Varies
-from sim.scenario.yamlio import Loc, ScenarioError, YamlDoc
+from sim.scenario.yamlio import Loc, ScenarioError, YamlDoc, read_limited
 from sim.world.geo import gazetteer
 
 DepotLevel = Literal["central", "provincial", "municipal", "county", "township"]
 PostLevel = Literal["county", "municipal", "provincial", "national"]
 ResponseLevel = Literal["I", "II", "III", "IV"]
 LatLon = tuple[float, float]
+
+# What the model can run: beyond these a run allocates without end or overflows a date.
+MAX_HOURS = 24 * 60                  # a 60-day horizon
+MAX_MINUTES = MAX_HOURS * 60
+YEARS = (1900, 2200)
+MAX_UNITS = 1000                     # aircraft or teams on one line of forces
+MAX_POPULATION = 50_000_000          # people at one site (the largest city is ~25 million)
+MAX_STOCK = 1e12
+Minutes = Annotated[float, Field(ge=0, le=MAX_MINUTES)]
+Units = Annotated[int, Field(gt=0, le=MAX_UNITS)]
+
+
+def _in_years(when: datetime) -> datetime:
+    if not YEARS[0] <= when.year <= YEARS[1]:
+        raise ValueError(f"year {when.year} is outside {YEARS[0]}..{YEARS[1]}")
+    return when
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_in_years)]
+NUMERIC_KPIS = frozenset(k for k, v in summarize([]).items() if not isinstance(v, dict)) - {"command.level"}
+
+
+def kpi_problem(name: str) -> str | None:
+    """Why an objective cannot compare this KPI with a number (unknown, a per-site table, the level's
+    name), or None. Checked when a file is loaded; code may build objectives on KPIs of its own."""
+    if name in NUMERIC_KPIS:
+        return None
+    close = difflib.get_close_matches(name, sorted(NUMERIC_KPIS), n=1, cutoff=0.5)
+    hint = f"did you mean '{close[0]}'?" if close else f"numeric KPIs: {', '.join(sorted(NUMERIC_KPIS))}"
+    if name in summarize([]):
+        return f"KPI '{name}' is not a number an objective can compare; {hint}"
+    return f"unknown KPI '{name}'; {hint}"
 
 
 class Strict(BaseModel):
@@ -53,29 +85,38 @@ class Site(Strict):
     name: str
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    population: PositiveInt
+    population: int = Field(gt=0, le=MAX_POPULATION)
     elevation_m: float | None = None
     county: str | None = None
 
 
+class BasePoint(Strict):
+    """A base that is not an airport: an aerial forest-protection station, a helipad, a landing point."""
+    name: str = Field(min_length=1, max_length=80)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    kind: Literal["station", "helipad", "landing_point", "airport"] = "station"
+    elevation_m: float | None = Field(None, ge=-500, le=9000, description="else the packaged DEM's")
+
+
 class AviationForce(Strict):
     type: str
-    base: str
-    count: PositiveInt = 1
+    base: str | BasePoint                # ICAO code, a place name (its nearest airport), or a named point
+    count: Units = 1
     owner: PostLevel = "provincial"      # whose post tasks it: national assets need response level II or I
 
 
 class GroundForce(Strict):
     type: str
     station: str
-    count: PositiveInt = 1
+    count: Units = 1
     owner: PostLevel | None = None       # default: the post of the station's own level (county or municipal)
 
 
 class Depot(Strict):
     level: DepotLevel
     place: str
-    stock: dict[str, NonNegativeFloat]
+    stock: dict[str, Annotated[float, Field(ge=0, le=MAX_STOCK)]]
 
 
 class Forces(Strict):
@@ -98,30 +139,32 @@ class Objective(Strict):
 
 
 class ReportDelay(Strict):
-    normal: NonNegativeFloat = 20.0
-    comms_cut: NonNegativeFloat = 90.0
-    comms_cut_intensity: float = 9.0
+    normal: Minutes = 20.0
+    comms_cut: Minutes = 90.0
+    comms_cut_intensity: float = Field(8.0, description="intensity at which half the places lose all contact")
+    comms_cut_spread: float = Field(0.35, gt=0, le=5, description="logistic scale of that chance, in degrees")
     jitter: float = Field(0.5, ge=0, lt=1, description="uniform +/- share of the delay")
 
 
 class CommandSettings(Strict):
     structure: Literal["tiered", "flat"] = "tiered"
     report_delay_min: ReportDelay = ReportDelay()
-    decision_delay_min: dict[PostLevel, NonNegativeFloat] = {
+    decision_delay_min: dict[PostLevel, Minutes] = {
         "county": 15.0, "municipal": 20.0, "provincial": 30.0, "national": 45.0}
-    hop_delay_min: NonNegativeFloat = Field(10.0, description="a report or request travelling one level")
-    comms_repair_min: NonNegativeFloat = Field(360.0, description="cut communications restored by repair")
-    max_teams_per_site: PositiveInt = 4
+    hop_delay_min: Minutes = Field(10.0, description="a report or request travelling one level")
+    comms_repair_min: Minutes = Field(360.0, description="cut communications restored by repair")
+    max_teams_per_site: Units = 4
 
 
 class Response(Strict):
     """Graded response: triggers from the catalogue, and how reports turn into estimates."""
     triggers: str = "earthquake-national-2012"
-    activation_delay_min: dict[ResponseLevel, NonNegativeFloat] = {"I": 60.0, "II": 45.0, "III": 30.0, "IV": 15.0}
-    quick_report_min: NonNegativeFloat = Field(10.0, description="CENC automatic magnitude and intensity map")
-    estimate_lag_h: PositiveFloat = Field(6.0, description="reported deaths approach the truth with this time constant")
-    estimate_error: NonNegativeFloat = Field(0.3, description="lognormal sd of each casualty report")
-    followup_min: PositiveFloat = 120.0
+    activation_delay_min: dict[ResponseLevel, Minutes] = {"I": 60.0, "II": 45.0, "III": 30.0, "IV": 15.0}
+    quick_report_min: Minutes = Field(10.0, description="CENC automatic magnitude and intensity map")
+    estimate_lag_h: float = Field(6.0, gt=0, le=MAX_HOURS,
+                                  description="reported deaths approach the truth with this time constant")
+    estimate_error: float = Field(0.3, ge=0, le=5, description="lognormal sd of each casualty report")
+    followup_min: float = Field(120.0, ge=1, le=MAX_MINUTES, description="between follow-up reports")
 
 
 class Dispatch(Strict):
@@ -137,7 +180,7 @@ class MutualAid(Strict):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
     from_: str = Field(alias="from")
     mechanism: str = ""
-    approval_min: NonNegativeFloat = 60.0
+    approval_min: Minutes = 60.0
     forces: Forces
 
 
@@ -154,15 +197,15 @@ class Plan(Strict):
 class Roads(Strict):
     """A user's road graph instead of the approximate one (e.g. exported from OpenStreetMap by OSMnx)."""
     graphml: str
-    default_speed_kmh: PositiveFloat = 40.0
+    default_speed_kmh: float = Field(40.0, gt=0, le=300)
 
 
 class Scenario(Strict):
     scenario: str
     title: str = ""
-    start: AwareDatetime
-    duration_h: PositiveFloat | None = None
-    end: AwareDatetime | None = None
+    start: Instant
+    duration_h: float | None = Field(None, gt=0, le=MAX_HOURS)
+    end: Instant | None = None
     region: Region
     hazards: list[Hazard] = []
     scope: Scope | None = None
@@ -172,6 +215,7 @@ class Scenario(Strict):
     varies: Varies | None = None
     roads: Roads | None = None
     min_intensity: float = Field(6.0, ge=4, le=10, description="places below this are not affected")
+    record: list[Fact] = Field([], max_length=100, description="documented facts of a historical event")
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Scenario:
@@ -181,6 +225,8 @@ class Scenario(Strict):
             raise ValueError("give at least one hazard, or a scope of disaster-prone sites")
         if self.end is None and self.duration_h is None:
             raise ValueError("give duration_h or end")
+        if self.hours > MAX_HOURS:
+            raise ValueError(f"end is {self.hours:g} h after start; the limit is {MAX_HOURS} h")
         return self
 
     @property
@@ -214,29 +260,74 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     """Parse, validate and cross-check a scenario (and its plan); ScenarioError lists every problem."""
     path = Path(path)
     doc = YamlDoc(path)
+    data = doc.data if isinstance(doc.data, dict) else {}
     try:
         scenario = doc.validate(Scenario)
     except ScenarioError as exc:
-        raise ScenarioError(_by_line(exc.problems + _references_of_valid_parts(doc))) from None
+        named = data.get("plan")
+        later = _plan_of(doc, named)[1] if isinstance(named, str) else []
+        raise ScenarioError(_by_line(exc.problems + _references_of_valid_parts(doc)) + later) from None
     problems = [doc.problem(loc, msg) for loc, msg in check_references(scenario)]
     if scenario.roads is not None:
         graphml = (path.parent / scenario.roads.graphml).resolve()
-        if not graphml.exists():
-            problems.append(doc.problem(("roads", "graphml"), f"road graph {graphml} not found"))
+        problems.extend(doc.problem(("roads", "graphml"), msg) for msg in graphml_problems(graphml))
         scenario = scenario.model_copy(update={"roads": scenario.roads.model_copy(update={"graphml": str(graphml)})})
-    plan = Plan(plan="default")
-    if scenario.plan:
-        plan_path = path.parent / scenario.plan
-        if not plan_path.exists():
-            problems.append(doc.problem(("plan",), f"plan file {plan_path} not found"))
-        else:
-            try:
-                plan = load_plan(plan_path)
-            except ScenarioError as exc:
-                problems.extend(exc.problems)
-    if problems:
-        raise ScenarioError(problems)
+    plan, found = _plan_of(doc, scenario.plan)
+    if problems or found:
+        raise ScenarioError(problems + found)
     return LoadedScenario(path=str(path), scenario=scenario, plan=plan)
+
+
+def _plan_of(doc: YamlDoc, name: str | None) -> tuple[Plan, list[str]]:
+    """The plan a scenario names (the default plan when none), and the problems found in it."""
+    if not name:
+        return Plan(plan="default"), []
+    plan_path = doc.path.parent / name
+    if not plan_path.is_file():
+        return Plan(plan="default"), [doc.problem(("plan",), f"plan file {plan_path} not found")]
+    try:
+        return load_plan(plan_path), []
+    except ScenarioError as exc:
+        return Plan(plan="default"), exc.problems
+
+
+MAX_GRAPHML_BYTES = 256 << 20
+
+
+def graphml_problems(path: Path) -> list[str]:
+    """Why a user's GraphML cannot be the road graph: not a readable file under the size limit, not
+    GraphML, fewer than two nodes or no edge, a node without numeric x (lon) and y (lat)."""
+    import networkx as nx
+    try:
+        read_limited(path, MAX_GRAPHML_BYTES)
+        g = nx.read_graphml(path)
+    except ScenarioError as exc:
+        return [f"road graph {path}: {p.split(': file: ', 1)[-1]}" for p in exc.problems]
+    except Exception as exc:  # noqa: BLE001 - expat, networkx and int/float parsing all raise their own
+        return [f"road graph {path} is not GraphML ({type(exc).__name__}: {str(exc)[:200]})"]
+    return _graph_problems(g, path)
+
+
+def _graph_problems(g: Any, path: Path) -> list[str]:
+    """What `RoadNetwork.from_graphml` needs of a parsed graph."""
+    if g.number_of_nodes() < 2 or g.number_of_edges() < 1:
+        return [f"road graph {path} needs at least two nodes and one edge"]
+    for n, attrs in g.nodes(data=True):
+        try:
+            lon, lat = float(attrs["x"]), float(attrs["y"])
+        except (KeyError, TypeError, ValueError):
+            return [f"road graph {path}: node {str(n)[:40]} has no numeric x (lon) and y (lat)"]
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return [f"road graph {path}: node {str(n)[:40]} is at x={lon}, y={lat}: not degrees of lon, lat"]
+    for a, b, attrs in g.edges(data=True):
+        try:
+            length, speed = float(attrs.get("length", 0.0)), float(attrs.get("speed_kph", 1.0))
+        except (TypeError, ValueError):
+            return [f"road graph {path}: edge {str(a)[:40]}-{str(b)[:40]} has a non-numeric length or speed_kph"]
+        if not (0 <= length < 1e8 and 0 < speed <= 300):
+            return [f"road graph {path}: edge {str(a)[:40]}-{str(b)[:40]} needs 0 <= length < 1e8 m, "
+                    "0 < speed_kph <= 300"]
+    return []
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -249,6 +340,8 @@ def load_plan(path: str | Path) -> Plan:
     doc.data = _extended(doc, set())
     plan = doc.validate(Plan)
     found = check_forces(plan.prepositioned, ("prepositioned",))
+    found.extend((("objectives", i, "kpi"), why) for i, o in enumerate(plan.objectives)
+                 if (why := kpi_problem(o.kpi)) is not None)
     for i, aid in enumerate(plan.mutual_aid):
         found.extend(_place(("mutual_aid", i, "from"), aid.from_))
         found.extend(check_forces(aid.forces, ("mutual_aid", i, "forces")))
@@ -305,8 +398,8 @@ def _references(region: Region | None, forces: Forces | None, sites: list[Site |
     for i, site in enumerate(sites or []):
         if site is not None and site.county:
             out.extend(_place(("sites", i, "county"), site.county))
-    if region is not None and hazards:
-        out.extend(_outside_region(region, hazards))
+    if region is not None:
+        out.extend(_outside_region(region, hazards or []))
     return out
 
 
@@ -341,7 +434,7 @@ def check_forces(forces: Forces, at: Loc) -> list[tuple[Loc, str]]:
     for i, a in enumerate(forces.aviation):
         if a.type not in cat.aircraft:
             out.append(((*at, "aviation", i, "type"), _unknown("aircraft type", a.type, cat.aircraft)))
-        if a.base.upper() not in geo.airports:
+        if isinstance(a.base, str) and a.base.upper() not in geo.airports:
             out.extend(_place((*at, "aviation", i, "base"), a.base))
     for i, g in enumerate(forces.fire_rescue):
         if g.type not in cat.ground_units:
@@ -373,6 +466,9 @@ def _outside_region(region: Region, hazards: list[Hazard | None]) -> list[tuple[
         counties = geo.counties_in(region.provinces)
     except KeyError:
         return []
+    if not counties:
+        return [(("region", "provinces"), f"{', '.join(region.provinces)}: no counties in the gazetteer to "
+                                          "simulate (the model needs at least one)")]
     lats = [c.lat for c in counties]
     lons = [c.lon for c in counties]
     lat0, lat1, lon0, lon1 = min(lats) - 0.5, max(lats) + 0.5, min(lons) - 0.5, max(lons) + 0.5

@@ -1,0 +1,62 @@
+"""`history`: the model against documented disasters. Every bundled historical scenario carries a
+`record:` block of facts with sources; each is run for N seeds (nominal event, the one runner) and
+each fact is set beside the model's median and 90 % range, with the log-ratio where both are
+positive numbers. The test suite keeps these within the bands in `tests/test_history.py`."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.experiments.runner import Task, run_tasks
+from sim.scenario.schema import LoadedScenario, load_scenario
+
+LEVEL_RANK = {"I": 1, "II": 2, "III": 3, "IV": 4}
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def historical(folder: Path = SCENARIOS) -> list[Path]:
+    """The bundled scenarios that carry a record."""
+    return [p for p in sorted(folder.glob("*.yaml")) if load_scenario(p).scenario.record]
+
+
+def history(paths: list[Path], runs: int, seed: int = 0, workers: int | None = None,
+            scheduler: str | None = None) -> list[dict[str, Any]]:
+    """One block per scenario: each recorded fact beside the model's distribution over `runs` seeds."""
+    loaded = [load_scenario(p) for p in paths]
+    tasks = [Task(f"{k:03d}-{i:06d}", str(p), seed + i, vary=False)
+             for k, p in enumerate(paths) for i in range(runs)]
+    rows = run_tasks(tasks, workers, scheduler, label="history")
+    return [_compare(s, [r for r in rows if r["task_id"].startswith(f"{k:03d}-") and not r["error"]])
+            for k, s in enumerate(loaded)]
+
+
+def _compare(loaded: LoadedScenario, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    facts = []
+    for fact in loaded.scenario.record:
+        kpi, record = _as_number(fact.kpi, fact.value)
+        values = np.array([r.get(kpi, math.nan) for r in rows], float)
+        values = values[~np.isnan(values)]
+        band = _band(values, record)
+        if kpi == "command.level_rank":        # ranks are not quantities: no ratio
+            band["log10_ratio"] = None
+        facts.append({"kpi": fact.kpi, "record": fact.value, "source": fact.source, "note": fact.note, **band})
+    return {"scenario": loaded.scenario.scenario, "title": loaded.scenario.title, "runs": len(rows), "facts": facts}
+
+
+def _as_number(kpi: str, value: float | str) -> tuple[str, float]:
+    """A response level is compared by its rank (I = 1 ... IV = 4)."""
+    if kpi == "command.level":
+        return "command.level_rank", float(LEVEL_RANK[str(value)])
+    return kpi, float(value)
+
+
+def _band(values: np.ndarray, record: float) -> dict[str, Any]:
+    if values.size == 0:
+        return {"n": 0, "median": None, "p05": None, "p95": None, "in_range": False, "log10_ratio": None}
+    median, lo, hi = (float(np.percentile(values, q)) for q in (50, 5, 95))
+    ratio = math.log10(median / record) if median > 0 and record > 0 else None
+    return {"n": int(values.size), "median": median, "p05": lo, "p95": hi, "in_range": lo <= record <= hi,
+            "log10_ratio": None if ratio is None else round(ratio, 3)}

@@ -1,0 +1,39 @@
+"""`history`: every bundled historical scenario carries sourced facts, and the model stays within the
+bands we can defend against them (deaths within a factor of 2.5 for the two earthquakes, the
+Luding isoseismal areas of VI+ and VII+ within 25 %)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from sim.experiments.history import historical, history
+from sim.scenario.schema import load_scenario
+from tests.conftest import LUDING, ROOT
+
+BUNDLED = {"luding-2022", "jishishan-2023", "zhengzhou-2021", "mangkhut-2018"}
+
+
+def test_historical_scenarios_carry_sourced_records():
+    found = {load_scenario(p).scenario.scenario: load_scenario(p).scenario.record for p in historical()}
+    assert set(found) == BUNDLED
+    for facts in found.values():
+        assert all(len(f.source) > 10 and any(ch.isdigit() for ch in f.source) for f in facts)   # a dated source
+
+
+def test_model_against_the_record_within_defended_bands():
+    blocks = {b["scenario"]: b for b in history([LUDING, ROOT / "scenarios" / "jishishan-2023.yaml"], runs=6,
+                                                 workers=1)}
+    for name in ("luding-2022", "jishishan-2023"):
+        deaths = next(f for f in blocks[name]["facts"] if f["kpi"] == "rescue.deaths")
+        assert deaths["n"] == 6 and abs(deaths["log10_ratio"]) < 0.4          # within a factor of 2.5
+    luding = {f["kpi"]: f for f in blocks["luding-2022"]["facts"]}
+    for degree in ("VI", "VII"):
+        assert abs(luding[f"hazard.intensity_area_km2.{degree}"]["log10_ratio"]) < 0.1
+    assert luding["command.level"]["median"] is not None
+
+
+def test_history_command_prints_the_table():
+    out = subprocess.run([sys.executable, "run_sim.py", "history", str(LUDING), "--runs", "2", "--workers", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "model vs record" in out.stdout and "rescue.deaths" in out.stdout and "Ministry of Emergency" in out.stdout
