@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-import numpy as np
 from simpy.events import Timeout
 
 from agents.command_post import CommandPost
@@ -147,10 +146,9 @@ class Command:
         self.assess(self.lead)
 
     def _density(self, hazard) -> float:
-        """People per km² within 50 km of the epicentre (the plan's dense / fairly dense test)."""
-        w = self.model.world
-        near = np.flatnonzero(haversine_km(hazard.origin[0], hazard.origin[1], w.cand_lat, w.cand_lon) <= 50)
-        return float(sum(w.candidates[i].population for i in near) / (math.pi * 50 ** 2))
+        """People per km² of the counties whose seats lie within 50 km of the epicentre, by their real
+        polygon areas (the plan's dense / fairly dense test)."""
+        return self.model.world.density_per_km2(hazard.origin[0], hazard.origin[1], 50.0)
 
     # -- graded response -------------------------------------------------------------------------
     def assess(self, post: CommandPost) -> None:
@@ -293,7 +291,16 @@ class Command:
         if pick is None:
             return False
         self._assign(pick[0], req.mission, pick[1], req, post)
+        if req.mission.purpose == "rescue":
+            self._commit_idle(post)
         return True
+
+    def _commit_idle(self, post: CommandPost) -> None:
+        """A post that has approved a rescue flight commits its other idle helicopters to the people
+        still waiting for evacuation (nearest first), without a further request up the chain."""
+        for a in self.model.aircraft:
+            if a.status == "idle" and not a.missions.items and post.controls(a.owner):
+                self._evacuate_more(a)
 
     def _fill_ground(self, req: Request, post: CommandPost) -> bool:
         free = [u for u in self.model.teams if u.status == "idle" and not u.missions.items
