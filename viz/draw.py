@@ -25,6 +25,7 @@ from viz.scene import (
     Footprint,
     Layout,
     Scene,
+    county_outlines,
     feed_text,
     intensity_contours,
     kpi_rows,
@@ -35,7 +36,8 @@ BG = (16, 22, 31)
 PANEL = (10, 14, 20, 215)
 TEXT = (232, 236, 242)
 DIM = (150, 160, 175)
-PROVINCE = (64, 78, 98)
+PROVINCE = (92, 110, 138)
+COUNTY_LINE = (50, 61, 80)
 ROAD = {0: (70, 84, 104), 1: (235, 160, 40), 2: (225, 45, 45), 3: FLOODED_ROAD}
 DOT = (120, 132, 150)
 BASE = (80, 190, 255)
@@ -152,15 +154,25 @@ class Renderer:
 
     # -- static map ------------------------------------------------------------------------------
     def _provinces(self, layer: pygame.Surface, view: View) -> None:
+        """Real outlines: the region's counties thin, every province over them, names at the seats."""
+        for ring in county_outlines(self.layout.provinces):
+            self._outline(layer, view, ring, COUNTY_LINE, 1)
+        for name, lat, lon, rings in province_outlines().values():
+            shown = [self._outline(layer, view, ring, PROVINCE, 2) for ring in rings]
+            if any(shown):
+                sx, sy = view.screen(lat, lon)
+                label = self.fonts.text(name, 22, (95, 112, 138))
+                layer.blit(label, label.get_rect(center=(float(sx), float(sy) - 26)))
+
+    @staticmethod
+    def _outline(layer: pygame.Surface, view: View, ring: np.ndarray, colour, width: int) -> bool:
+        """Draw one lon/lat ring if it is on screen and bigger than a few pixels; say whether it was."""
         w, h = layer.get_size()
-        for name, lat, lon, hull_lat, hull_lon in province_outlines().values():
-            x, y = view.screen(hull_lat, hull_lon)
-            if x.max() < 0 or x.min() > w or y.max() < 0 or y.min() > h:
-                continue
-            pygame.draw.lines(layer, PROVINCE, True, np.column_stack([x, y]).tolist(), 2)
-            sx, sy = view.screen(lat, lon)
-            label = self.fonts.text(name, 22, (95, 112, 138))
-            layer.blit(label, label.get_rect(center=(float(sx), float(sy) - 26)))
+        x, y = view.screen(ring[:, 1], ring[:, 0])
+        if x.max() < 0 or x.min() > w or y.max() < 0 or y.min() > h or max(np.ptp(x), np.ptp(y)) < 3:
+            return False
+        pygame.draw.lines(layer, colour, True, np.column_stack([x, y]).tolist(), width)
+        return True
 
     def _hazard(self, layer: pygame.Surface, view: View, fp: Footprint) -> None:
         if fp not in self._contours:

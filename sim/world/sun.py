@@ -37,7 +37,10 @@ def daylight_windows(start: datetime, hours: float, lat: float, lon: float) -> t
     question; and per base and scenario, not per aircraft or run)."""
     out = []
     for offset in range(-1, int(hours // 24) + 3):
-        tw = civil_twilight_utc(start + timedelta(days=offset), lat, lon)
+        try:
+            tw = civil_twilight_utc(start + timedelta(days=offset), lat, lon)
+        except OverflowError:        # past year 9999: no calendar day (the schema keeps scenarios in 1900..2200)
+            continue
         if tw is not None:
             out.append(tuple((t - start).total_seconds() / 60 for t in tw))
     return tuple(sorted(out))

@@ -1,7 +1,9 @@
 """The world a scenario runs in: places in scope, the road graph between them, the airports.
 
 Built once per scenario from the gazetteer; sites declared in the scenario either override a
-county's census figures or add a town below county level.
+county's census figures or add a town below county level. Every place has an elevation (the
+scenario's where it gives one, else the packaged DEM: sim/world/terrain.py) and every county the
+geodesic area of its amap polygon (sim/world/boundaries.py), so density is people per real km².
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import numpy as np
 
 from sim.scenario.catalogue import Catalogue
 from sim.scenario.schema import Scenario
+from sim.world import boundaries, terrain
+from sim.world.bases import base_place
 from sim.world.geo import Airport, Place, gazetteer, haversine_km
 from sim.world.roads import Node, RoadNetwork
 from sim.world.routes import Route
@@ -22,13 +26,16 @@ class World:
     places: dict[str, Place]            # counties of the region, their cities and provinces, towns
     candidates: list[Place]             # places a hazard can hit (counties and towns)
     county_of: dict[str, str]           # town id -> county id
-    elevation: dict[str, float]         # metres, where the scenario gives it
+    elevation: dict[str, float]         # metres, every place: the scenario's, else the DEM's (elevation_source)
     roads: RoadNetwork
     airports: list[Airport]
     airport_lat: np.ndarray
     airport_lon: np.ndarray
     _airport_km: dict[tuple[float, float], tuple[np.ndarray, float]] = field(default_factory=dict)
     routes: dict[tuple, Route | None] = field(default_factory=dict)     # aircraft routes, see plan_route
+    elevation_source: dict[str, str] = field(default_factory=dict)     # place id -> "scenario" or "dem"
+    area_km2: dict[str, float] = field(default_factory=dict)           # county id -> geodesic km² of its polygon
+    provinces: tuple[str, ...] = ()                                    # the region's province adcodes
     cand_lat: np.ndarray = field(init=False)     # candidates' coordinates, for hazards that test them all
     cand_lon: np.ndarray = field(init=False)
     _counties: list[int] = field(init=False)     # indices of the candidates that are counties
@@ -43,6 +50,24 @@ class World:
         i = self._counties
         d = haversine_km(lat, lon, self.cand_lat[i], self.cand_lon[i])
         return self.candidates[i[int(np.argmin(d))]]
+
+    def density_per_km2(self, lat: float, lon: float, km: float = 50.0) -> float:
+        """People per km² of the counties whose seats lie within `km` of a point (real county areas).
+
+        Their towns' people count toward them; counties without a polygon are left out of both sums.
+        """
+        ids = [p.id for p in self.candidates if p.level == "county" and np.isfinite(self.area_km2.get(p.id, np.nan))]
+        if not ids:
+            return 0.0
+        seats = np.array([[self.places[i].lat, self.places[i].lon] for i in ids])
+        near = set(np.array(ids)[haversine_km(lat, lon, seats[:, 0], seats[:, 1]) <= km])
+        people = sum(p.population for p in self.candidates if (self.county_of.get(p.id, p.id)) in near)
+        area = sum(self.area_km2[i] for i in near)
+        return float(people / area) if area else 0.0
+
+    def land_area_km2_at_or_above(self, value, levels) -> dict[float, float]:
+        """Land area of the region where `value(lat, lon)` >= each level (see boundaries.LandGrid)."""
+        return boundaries.land_grid(self.provinces).area_km2_at_or_above(value, levels)
 
     def km_to_airports(self, lat: float, lon: float) -> tuple[np.ndarray, float]:
         """Great-circle km from a point to every airport, and to the nearest one (cached by point)."""
@@ -90,13 +115,26 @@ def build_world(s: Scenario, cat: Catalogue) -> World:
     else:
         roads = _road_graph(list(places.values()), cat)
     airports = list(geo.airports.values())
+    provinces = tuple(sorted({p.province for p in counties.values()}))
+    source = {pid: "scenario" for pid in elevation}
+    elevation, source = _elevations(list(places.values()), elevation, source)
     return World(places, candidates, county_of, elevation, roads, airports,
-                 np.array([a.lat for a in airports]), np.array([a.lon for a in airports]))
+                 np.array([a.lat for a in airports]), np.array([a.lon for a in airports]),
+                 elevation_source=source, provinces=provinces,
+                 area_km2={c: a.area_km2 for c, a in boundaries.county_areas(provinces).items() if c in counties})
+
+
+def _elevations(places: list[Place], typed: dict[str, float], source: dict[str, str]
+                ) -> tuple[dict[str, float], dict[str, str]]:
+    """Every place's elevation: the scenario's where it gives one, else the DEM's at the place."""
+    dem = terrain.elevation_m([p.lat for p in places], [p.lon for p in places])
+    out = {p.id: typed.get(p.id, float(z)) for p, z in zip(places, dem)}
+    return out, {pid: source.get(pid, "dem") for pid in out}
 
 
 def _force_places(s: Scenario) -> list[str]:
     names = [g.station for g in s.forces.fire_rescue] + [d.place for d in s.forces.depots]
-    return names + [a.base for a in s.forces.aviation if a.base.upper() not in gazetteer().airports]
+    return names + [name for a in s.forces.aviation if (name := base_place(a.base))]
 
 
 def _road_graph(places: list[Place], cat: Catalogue) -> RoadNetwork:
