@@ -8,75 +8,136 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cli import options
+
 if TYPE_CHECKING:
     from drills.msel import LoadedMsel
     from drills.session import Session
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    d = sub.add_parser("drill", help="run a tabletop drill from an MSEL (console, or --headless with a script)")
+    d = options.command(sub, "drill", "run a tabletop drill from an MSEL (console, or --headless with a script)")
     d.add_argument("msel", help="scenarios/msel/<name>.yaml")
     d.add_argument("--headless", action="store_true", help="no window: play --script as fast as possible")
     d.add_argument("--script", help="decisions file (<name>.decisions.yaml)")
-    d.add_argument("--out", type=Path, help="folder for drill.jsonl, events, summary and the AAR")
-    d.add_argument("--seed", type=int, help="default: the MSEL's seed")
+    d.add_argument("--out", type=options.folder, help="folder for drill.jsonl, events, summary and the AAR "
+                                                      "(None: runs/<drill>)")
+    d.add_argument("--seed", type=options.seed, help="seed of every random draw (None: the MSEL's seed)")
     d.add_argument("--resume", type=Path, metavar="LOG", help="rebuild the drill from its log and go on")
-    d.add_argument("--branch-at", type=_minutes, metavar="MINUTES",
+    d.add_argument("--branch-at", type=options.minutes, metavar="MINUTES",
                    help="with --resume: replay the log up to this minute, then play --script instead")
-    d.add_argument("--speed", type=float, default=60.0, help="console: simulated seconds per second")
-    d.add_argument("--size", default="1600x900", help="console window, WIDTHxHEIGHT")
+    d.add_argument("--speed", type=options.positive, default=60.0, help="console: simulated seconds per second")
+    d.add_argument("--size", type=options.size, default="1600x900", help="console window, WIDTHxHEIGHT")
     d.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the AAR")
-    d.add_argument("--pace-ms", type=float, default=0.0, help="headless: wait this long after each inject and "
-                                                              "decision (to rehearse, or to test crash recovery)")
+    d.add_argument("--pace-ms", type=options.non_negative, default=0.0,
+                   help="headless: wait this long after each inject and decision (to rehearse, or to test crash "
+                        "recovery)")
+    d.add_argument("--serve", action="store_true", help="the drill room: a server with one browser page per desk "
+                                                        "(join codes printed at start), the map on the wall")
+    d.add_argument("--host", default="127.0.0.1", help="--serve: address to bind (0.0.0.0: the room's network)")
+    d.add_argument("--port", type=int, default=8765, help="--serve: port")
+    d.add_argument("--no-wall", action="store_true", help="--serve: no pygame wall display")
     d.set_defaults(func=cmd_drill)
-    r = sub.add_parser("report", help="after-action report / improvement plan of a drill folder")
-    r.add_argument("dir", type=Path)
-    r.add_argument("--lang", choices=("en", "zh"), default="en")
+    r = options.command(sub, "report", "after-action report / improvement plan of a drill folder")
+    r.add_argument("dir", type=Path, help="a drill's output folder (with drill.jsonl)")
+    r.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the report")
     r.add_argument("--against", type=Path, metavar="DIR2", help="a branch of the drill to show side by side")
     r.set_defaults(func=cmd_report)
 
 
-def _minutes(text: str) -> float:
-    from drills.msel import parse_clock
-    try:
-        return float(parse_clock(text))
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def cmd_drill(args: argparse.Namespace) -> int:
-    from drills.log import header, read_log
+    from drills.log import DrillLogError, header, read_log
     from drills.msel import load_msel
     msel = load_msel(args.msel)
     if args.branch_at is not None and args.resume is None:
-        print("--branch-at needs --resume LOG (the drill to branch from)")
-        return 2
+        return options.fail("--branch-at needs --resume LOG (the drill to branch from)")
+    too_late = options.within("--branch-at", args.branch_at, msel.loaded.scenario.hours * 60)
+    if too_late:
+        return options.fail(too_late)
     if args.resume is not None:
-        records = read_log(args.resume)
-        start = header(records)
+        try:
+            records = read_log(args.resume)
+            start = header(records)
+        except DrillLogError as exc:
+            return options.fail(f"cannot resume: {exc}")
         if start["drill"] != msel.msel.drill:
-            print(f"{args.resume} is a log of drill {start['drill']}, not of {msel.msel.drill}")
-            return 2
+            return options.fail(f"{args.resume} is a log of drill {start['drill']}, not of {msel.msel.drill}")
+    codes, extra = _codes(args, msel)
     if args.branch_at is not None:
-        session, out = _branch(args, msel, records, start)
+        session, out = _branch(args, msel, records, start, extra)
     elif args.resume is not None:
         session, out = _resume(args, msel, records, start)
     else:
-        session, out = _fresh(args, msel)
+        session, out = _fresh(args, msel, extra)
+    if args.serve:
+        return _serve(args, msel, session, out, codes, extra, records if args.resume is not None else [])
     if not args.headless:
         from drills.console import run_console
-        width, height = (int(v) for v in args.size.lower().split("x"))
-        run_console(session, (width, height), args.speed)
+        run_console(session, args.size, args.speed)
+        if not session.finished:
+            return _left(args, msel, session, "console closed")
     summary = session.finish()
     session.log.close()
     session.write_outputs(out)
     from drills.report import write_report
     write_report(out, args.lang)
+    _print_end(msel, session, summary, out)
+    return 0
+
+
+def _codes(args: argparse.Namespace, msel: LoadedMsel) -> tuple[dict[str, str], dict[str, Any]]:
+    """With --serve, a fresh join code per desk and their hashes for the log's header."""
+    if not args.serve:
+        return {}, {}
+    from drills.server.hub import hashed, new_codes
+    codes = new_codes([r.id for r in msel.msel.roles])
+    return codes, {"join": hashed(codes)}
+
+
+def _serve(args: argparse.Namespace, msel: LoadedMsel, session: Session, out: Path, codes: dict[str, str],
+           extra: dict[str, Any], records: list[dict]) -> int:
+    """The drill room; a resumed drill keeps the join codes of its log (new ones only if it had none)."""
+    from drills.server import serve
+    join = next((r["join"] for r in records[::-1] if "join" in r), None)
+    if records:
+        session.pause("resumed: the controller resumes the clock")
+    if join is None and records:
+        session.log.write("join", t=session.now, **extra)
+    if join is None:
+        join = extra["join"]
+        print("join codes (give each desk its own; the log keeps only their hashes):")
+        for role, code in codes.items():
+            print(f"  {code}  {role:14s} {msel.role_name(role)}")
+    else:
+        print("join codes: those printed when this drill started (the log holds their hashes)")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"WARNING: --host {args.host} opens the drill room to the network: anyone who has a desk's join code "
+              "can act as that desk, and there is no TLS. Use it only on the room's own network.")
+    print(f"drill room: http://{args.host}:{args.port}/  (Ctrl-C pauses; resume with --resume {out}/drill.jsonl)",
+          flush=True)
+    serve(session, join, out, host=args.host, port=args.port, lang=args.lang, speed=args.speed,
+          wall=None if args.no_wall else args.size)
+    if not session.finished:
+        return _left(args, msel, session, None)
+    _print_end(msel, session, session.summary(), out)
+    return 0
+
+
+def _left(args: argparse.Namespace, msel: LoadedMsel, session: Session, reason: str | None) -> int:
+    """Leaving is not ENDEX: the drill stays paused and resumable (`reason` None: already paused and closed)."""
+    from drills.msel import clock_text
+    if reason is not None:
+        session.leave(reason)
+    print(f"{msel.msel.drill}: paused at T+{clock_text(session.now)}, {len(session.decided)} decisions; resume with "
+          f"run_sim.py drill {args.msel} --resume {session.log.path}" + (" --serve" if args.serve else ""))
+    return 0
+
+
+def _print_end(msel: LoadedMsel, session: Session, summary: dict[str, Any], out: Path) -> None:
     print(f"{msel.msel.drill}: {len(session.released)} injects, {len(session.decided)} decisions; "
           f"2 h reach {_pct(summary['aviation.share_within_2h'])}, "
           f"10 h relief {_pct(summary['relief.share_within_10h'])}")
     print(f"wrote {out}/drill.jsonl, events.jsonl, summary.json, aar.md, aar.html")
-    return 0
 
 
 def _pct(v: float | None) -> str:
@@ -94,17 +155,26 @@ def _script(args: argparse.Namespace, msel: LoadedMsel, fallback: str | None = N
 def _start(args: argparse.Namespace, msel: LoadedMsel, out: Path, script: str | None, **extra: Any) -> Session:
     from drills.log import DrillLog
     from drills.session import Session
-    session = Session(msel, DrillLog(out / "drill.jsonl"), args.seed, pause_at_injects=not args.headless,
+    session = Session(msel, DrillLog(out / "drill.jsonl"), args.seed, pause_at_injects=_console(args),
                       pace_s=args.pace_ms / 1000)
+    mode = "headless" if args.headless else "serve" if args.serve else "console"
     session.log.write("start", t=0.0, drill=msel.msel.drill, msel=str(msel.path), scenario=msel.msel.scenario,
-                      seed=session.seed, mode="headless" if args.headless else "console", script=script, **extra)
+                      seed=session.seed, mode=mode, script=script, **extra)
     return session
 
 
-def _fresh(args: argparse.Namespace, msel: LoadedMsel) -> tuple[Session, Path]:
-    out = args.out or Path("runs") / msel.msel.drill
+def _console(args: argparse.Namespace) -> bool:
+    """The console stops at each inject for discussion; headless and the drill room's clock do not."""
+    return not (args.headless or args.serve)
+
+
+def _fresh(args: argparse.Namespace, msel: LoadedMsel, extra: dict[str, Any]) -> tuple[Session, Path]:
+    from sim.scenario.yamlio import safe_name
+    out = args.out or Path("runs") / safe_name(msel.msel.drill)
+    if out.exists() and not out.is_dir():
+        raise SystemExit(options.fail(f"{out} is a file, not a folder: pass --out DIR"))
     decisions, script = _script(args, msel)
-    session = _start(args, msel, out, script)
+    session = _start(args, msel, out, script, **extra)
     session.queue(decisions, "script")
     return session, out
 
@@ -114,10 +184,10 @@ def _resume(args: argparse.Namespace, msel: LoadedMsel, records: list[dict], sta
     from drills.log import DrillLog
     from drills.msel import clock_text
     from drills.session import Session
-    session = Session(msel, DrillLog(args.resume, records), start["seed"], pause_at_injects=not args.headless,
+    session = Session(msel, DrillLog(args.resume, records), start["seed"], pause_at_injects=_console(args),
                       pace_s=args.pace_ms / 1000)
     logged = [r for r in records if r["rec"] == "decision"]
-    session.queue(logged, "room")
+    session.replay(records)
     decisions, _ = _script(args, msel, start.get("script") if args.headless else None)
     session.queue(decisions[sum(r.get("source") == "script" for r in logged):], "script")
     session.advance_to(max((r["t"] for r in records if "t" in r), default=0.0))
@@ -125,14 +195,15 @@ def _resume(args: argparse.Namespace, msel: LoadedMsel, records: list[dict], sta
     return session, args.out or args.resume.parent
 
 
-def _branch(args: argparse.Namespace, msel: LoadedMsel, records: list[dict], start: dict) -> tuple[Session, Path]:
+def _branch(args: argparse.Namespace, msel: LoadedMsel, records: list[dict], start: dict,
+            extra: dict[str, Any]) -> tuple[Session, Path]:
     """The recorded drill up to the branch minute, other decisions after it, same seed (same draws)."""
     from drills.msel import clock_text
     t = args.branch_at
     out = args.out or args.resume.parent.with_name(f"{args.resume.parent.name}-branch-{clock_text(t).replace(':', '')}")
     args.seed = start["seed"]
     decisions, script = _script(args, msel)
-    session = _start(args, msel, out, script, branch_of=str(args.resume), branch_at=t)
+    session = _start(args, msel, out, script, branch_of=str(args.resume), branch_at=t, **extra)
     session.queue([r for r in records if r["rec"] == "decision" and r["at"] < t], "room")
     session.queue([d for d in decisions if d.at >= t], "script")
     print(f"branching {args.resume} at T+{clock_text(t)} into {out}")
@@ -140,11 +211,14 @@ def _branch(args: argparse.Namespace, msel: LoadedMsel, records: list[dict], sta
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from drills.log import DrillLogError
     from drills.report import write_report
     for folder in (args.dir, args.against):
         if folder is not None and not (folder / "drill.jsonl").is_file():
-            print(f"{folder}: no drill.jsonl there (run `drill ... --out {folder}` first)")
-            return 2
-    paths = write_report(args.dir, args.lang, args.against)
+            return options.fail(f"{folder}: no drill.jsonl there (run `drill ... --out {folder}` first)")
+    try:
+        paths = write_report(args.dir, args.lang, args.against)
+    except DrillLogError as exc:
+        return options.fail(f"cannot report: {exc}")
     print("wrote " + ", ".join(str(p) for p in paths))
     return 0

@@ -2,6 +2,8 @@
 
 Imported only for an interactive drill, so headless drills never load pygame. The session, not the
 window, decides how far the model runs: it stops at each inject and the view pauses with it.
+Closing the window (Q, its close button, or SIGTERM, which SDL turns into a close) only pauses the
+drill: `--resume` goes on from the log. F10 is ENDEX, the one way to end it before the scenario does.
 """
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ import os
 
 from drills.session import Session
 
+ENDEX_KEY = "f10"
+
 
 def run_console(session: Session, size: tuple[int, int], speed: float) -> None:
-    """Open the window; returns when the facilitator closes it (Q or the window's close button)."""
+    """Open the window; returns when the facilitator closes it (Q, the close button) or gives ENDEX."""
     make_app(session, size, speed).run()
 
 
@@ -37,5 +41,14 @@ def make_app(session: Session, size: tuple[int, int], speed: float):
         elif not paused and session.paused:
             session.resume()
 
-    app.on_time, app.on_pause, app.t = on_time, on_pause, session.now
+    keys = app.key
+
+    def key(name: str, screen) -> None:
+        if name == ENDEX_KEY:
+            session.endex()
+            app.running = False
+        else:
+            keys(name, screen)
+
+    app.on_time, app.on_pause, app.key, app.t = on_time, on_pause, key, session.now
     return app

@@ -13,18 +13,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeInt, PositiveFloat, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeInt, model_validator
 
-from sim.metrics import summarize
-from sim.scenario.schema import LoadedScenario, ResponseLevel, load_scenario
+from sim.scenario.schema import (
+    MAX_MINUTES,
+    MAX_POPULATION,
+    MAX_STOCK,
+    YEARS,
+    LoadedScenario,
+    ResponseLevel,
+    kpi_problem,
+    load_scenario,
+)
 from sim.scenario.yamlio import Loc, ScenarioError, YamlDoc
 from sim.world.geo import gazetteer
 
 SEVERITY = ("IV", "III", "II", "I")          # least to most severe
 REQUIRED = {"dispatch": ("unit", "place"), "set_level": ("level",), "mutual_aid": (),
             "release_stock": ("depot", "place", "items"), "assign_airlift": ("unit",), "evacuate": ("place",),
-            "note": ("text",)}
-Action = Literal["dispatch", "set_level", "mutual_aid", "release_stock", "assign_airlift", "evacuate", "note"]
+            "note": ("text",), "request": ("need", "place"), "sitrep": ("place", "deaths"), "verify": ("place",),
+            "deny": ("place",)}
+Action = Literal["dispatch", "set_level", "mutual_aid", "release_stock", "assign_airlift", "evacuate", "note",
+                 "request", "sitrep", "verify", "deny"]
+UnitKind = Literal["aircraft", "teams", "depots"]
 Channel = Literal["phone", "radio", "email", "fax", "media", "social", "in_person", "satellite_phone", "video"]
 Element = Literal["planning", "organisation", "equipment", "training", "exercise"]
 ANCHORS = ("onset", "quake", "quick_report")   # event kinds an objective deadline may count from
@@ -40,7 +51,16 @@ def parse_clock(value: Any) -> Any:
     return value
 
 
-Clock = Annotated[float, BeforeValidator(parse_clock), Field(ge=0)]
+Clock = Annotated[float, BeforeValidator(parse_clock), Field(ge=0, le=MAX_MINUTES)]
+Minutes = Annotated[float, Field(gt=0, le=MAX_MINUTES)]
+People = Annotated[int, Field(ge=0, le=MAX_POPULATION)]
+MAX_SEED = 2**32 - 1
+
+
+def _in_years(day: dt.date) -> dt.date:
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError(f"year {day.year} is outside {YEARS[0]}..{YEARS[1]}")
+    return day
 
 
 def clock_text(minutes: float) -> str:
@@ -67,10 +87,13 @@ class Decision(Strict):
     place: str | None = None
     level: ResponseLevel | None = None
     depot: str | None = None
-    items: dict[str, PositiveFloat] | None = None
+    items: dict[str, Annotated[float, Field(gt=0, le=MAX_STOCK)]] | None = None
     share: float = Field(1.0, ge=0, le=1)
     text: str | None = None
     by: str = ""
+    role: str | None = Field(None, description="the desk that gave it (drill room); none: the lead post")
+    need: Literal["aviation", "ground", "relief"] | None = Field(None, description="request: what is asked up")
+    deaths: NonNegativeInt | None = Field(None, description="sitrep / verify: the post's estimate of the dead")
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> Decision:
@@ -87,7 +110,7 @@ class Script(Strict):
 class Expect(Strict):
     """An expected player action and its deadline (minutes after the inject, or after `after`)."""
     action: Action
-    within_min: PositiveFloat
+    within_min: Minutes
     unit: str | None = None
     place: str | None = None
     level: ResponseLevel | None = None
@@ -108,20 +131,20 @@ class Expect(Strict):
 
 class NewIncident(Strict):
     place: str
-    trapped: NonNegativeInt = 0
-    injured: NonNegativeInt = 0
-    homeless: NonNegativeInt = 0
-    killed: NonNegativeInt = 0
+    trapped: People = 0
+    injured: People = 0
+    homeless: People = 0
+    killed: People = 0
 
 
 class CloseBase(Strict):
     icao: str
-    minutes: PositiveFloat
+    minutes: Minutes
 
 
 class FalseReport(Strict):
     place: str
-    deaths: NonNegativeInt
+    deaths: People
 
 
 class Effect(Strict):
@@ -148,7 +171,7 @@ class When(Strict):
     site_unreached: str | None = Field(None, description="no unit has arrived at this site by at_min")
     by: Literal["any", "air", "ground"] = "any"
     level_below: ResponseLevel | None = Field(None, description="response level still less severe at at_min")
-    deaths_reported_at_least: NonNegativeInt | None = Field(None, description="deaths reported to the lead post")
+    deaths_reported_at_least: People | None = Field(None, description="deaths reported to the lead post")
     missed: str | None = Field(None, description="the action expected by this inject id was not taken in time")
     at_min: Clock | None = None
 
@@ -189,8 +212,15 @@ class Inject(Strict):
 
 
 class Role(Strict):
+    """A desk of the drill room: the post it plays, whether the model stops deciding for that post,
+    the orders it may give and the kinds of its post's units it tasks (none given: all of them)."""
     id: str
     name: str
+    desk: Literal["player", "controller", "evaluator"] = "player"
+    post: str | None = Field(None, description="place of the command post this desk plays (四川省, 泸定县)")
+    played: bool = Field(False, description="the room plays the post: the model no longer decides its level")
+    may: list[Action] | None = Field(None, description="orders this desk may give (default: all its post may)")
+    units: list[UnitKind] | None = Field(None, description="kinds of its post's units this desk tasks")
 
 
 class Objective(Strict):
@@ -216,9 +246,10 @@ class Msel(Strict):
     drill: str
     title: str = ""
     scenario: str
-    seed: int = 0
-    date: dt.date | None = Field(None, description="day of the exercise: improvement-plan due dates count from it")
-    due_days: int = Field(90, gt=0, description="days to complete corrective actions")
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    date: Annotated[dt.date, AfterValidator(_in_years)] | None = Field(
+        None, description="day of the exercise: improvement-plan due dates count from it")
+    due_days: int = Field(90, gt=0, le=3650, description="days to complete corrective actions")
     roles: list[Role] = []
     objectives: list[Objective] = Field(min_length=1)
     injects: list[Inject] = Field(min_length=1)
@@ -273,11 +304,13 @@ def cross_check(m: Msel, loaded: LoadedScenario) -> list[tuple[Loc, str]]:
     out = _duplicates("roles", m.roles) + _duplicates("objectives", m.objectives) + _duplicates("injects", m.injects)
     roles, objectives = {r.id for r in m.roles}, {o.id for o in m.objectives}
     inject_ids = [i.id for i in m.injects]
-    kpis, sites, end = set(summarize([])), _site_names(loaded), loaded.scenario.hours * 60
+    sites, end = _site_names(loaded), loaded.scenario.hours * 60
+    for n, r in enumerate(m.roles):
+        out.extend(_place(("roles", n, "post"), r.post, sites))
     for n, o in enumerate(m.objectives):
         at = ("objectives", n)
-        if o.kpi is not None and o.kpi not in kpis:
-            out.append(((*at, "kpi"), f"unknown KPI '{o.kpi}'; known: {', '.join(sorted(kpis))}"))
+        if o.kpi is not None and (why := kpi_problem(o.kpi)) is not None:
+            out.append(((*at, "kpi"), why))
         if o.expect is not None:
             if o.expect.after not in (*ANCHORS, *inject_ids):
                 out.append(((*at, "expect", "after"), f"'{o.expect.after}' is neither an inject id nor one of "

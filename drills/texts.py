@@ -4,7 +4,9 @@ from __future__ import annotations
 KINDS = {"dispatch": ("dispatch", "派遣"), "set_level": ("set response", "调整响应"),
          "mutual_aid": ("request mutual aid", "请求区域联动支援"), "release_stock": ("release stock", "调拨物资"),
          "assign_airlift": ("assign to airlift", "改派物资空运"), "evacuate": ("evacuate", "组织转移"),
-         "note": ("note", "记录")}
+         "note": ("note", "记录"), "request": ("request up the chain", "向上级请求"),
+         "sitrep": ("situation report", "信息报送 / 续报"), "verify": ("verify a report", "核实报告"),
+         "deny": ("deny a report", "否定不实报告")}
 CHANNELS = {"phone": ("phone", "电话"), "radio": ("radio", "电台"), "email": ("email", "邮件"), "fax": ("fax", "传真"),
             "media": ("media", "媒体"), "social": ("social media", "网络舆情"), "in_person": ("in person", "当面"),
             "satellite_phone": ("satellite phone", "卫星电话"), "video": ("video link", "视频连线")}
@@ -62,6 +64,10 @@ EN = {
     "rec:action_release_stock": "give the supplies group standing authority to release stock on casualty thresholds",
     "rec:action_evacuate": "prepare evacuation routes and shelters per township", "rec:action_assign_airlift":
     "plan the split of helicopters between rescue and airlift", "rec:action_note": "brief the procedure",
+    "rec:action_deny": "have the duty office check casualty reports with the county before they reach the "
+                       "commander", "rec:action_verify": "have the duty office check casualty reports with the county",
+    "rec:action_sitrep": "train the county post on 信息报送 / 续报 deadlines", "rec:action_request":
+    "train the post to ask up the chain as soon as its own forces fall short",
     "rec:kpi": "review the plan section behind this target", "rec:drill_procedure":
     "train the role on this procedure and re-test it in the next drill",
     "rec:status_board": "keep the unit status board current in the command post",
@@ -175,6 +181,10 @@ ZH = {
     "rec:action_evacuate": "按乡镇预设转移路线与安置点",
     "rec:action_assign_airlift": "预先规划直升机在救援与物资空运间的分配",
     "rec:action_note": "讲解相关程序",
+    "rec:action_deny": "值班室在报告到达指挥长前与县级核实伤亡信息",
+    "rec:action_verify": "值班室与县级核实伤亡信息",
+    "rec:action_sitrep": "培训县级指挥部信息报送与续报时限",
+    "rec:action_request": "培训指挥部在本级力量不足时及时向上级请求",
     "rec:kpi": "复核该目标对应的预案章节",
     "rec:drill_procedure": "对该角色开展专项培训，下次演练复测",
     "rec:status_board": "指挥部保持力量状态板实时更新",
@@ -193,3 +203,52 @@ TEXT = {"en": EN, "zh": ZH}
 for _lang, _i in (("en", 0), ("zh", 1)):
     TEXT[_lang].update({f"kind:{k}": v[_i] for k, v in KINDS.items()})
     TEXT[_lang].update({f"ch:{k}": v[_i] for k, v in CHANNELS.items()})
+
+# Words of the drill room's pages (drills/server): key -> (English, Chinese); the JS reads them by key.
+PAGE_WORDS = {
+    "title": ("Drill room", "演练室"), "join": ("Join", "加入"), "code": ("Join code", "加入码"),
+    "join_help": ("Type the code your controller gave your desk.", "请输入导调组发给本席位的加入码。"),
+    "bad_code": ("Unknown join code.", "加入码无效。"), "leave": ("Leave desk", "退出席位"),
+    "clock": ("Scenario clock", "推演时钟"), "paused": ("paused", "已暂停"), "running": ("running", "运行中"),
+    "not_started": ("waiting for STARTEX", "等待开始"), "ended": ("ENDEX: drill over", "演练已结束"),
+    "speed": ("speed ×", "速度 ×"), "level": ("Response level", "响应级别"), "none": ("none", "无"),
+    "injects": ("Injects to this desk", "本席位收到的情景注入"), "ack": ("Acknowledge", "确认收到"),
+    "acked": ("acknowledged", "已确认"), "reports": ("Reports that reached this post", "本级收到的灾情报告"),
+    "site": ("Site", "地点"), "deaths": ("Deaths (reported)", "报告死亡"), "as_of": ("At", "时间"),
+    "lag": ("Lag", "滞后"), "error": ("Error", "误差"), "since_onset": ("after onset", "震后"),
+    "rumour": ("unverified: not from the chain", "未核实：非逐级上报"), "verified": ("verified", "已核实"),
+    "denied": ("denied", "已否定"), "sitrep_own": ("our sitrep", "本级报送"),
+    "error_band": ("estimates err by about ×/÷ {f}", "估计误差约 ×/÷ {f}"),
+    "units": ("Our units", "本席位力量"), "depots": ("Our depots", "本席位物资库"),
+    "status": ("Status", "状态"), "unit": ("Unit", "力量"), "type": ("Type", "类型"), "stock": ("Stock", "库存"),
+    "requests": ("Requests addressed to this post", "请求本级支援"), "need": ("Need", "需求"),
+    "from": ("From", "来自"), "to": ("To", "发往"), "orders": ("Orders", "下达指令"), "send": ("Send", "发送"),
+    "decisions": ("Decisions of this desk", "本席位决策"), "result": ("Result", "结果"),
+    "ok": ("done", "已执行"), "refused": ("refused", "拒绝"), "failed": ("not carried out", "未能执行"),
+    "no_orders": ("This desk gives no orders.", "本席位不下达指令。"),
+    "not_wired": ("Not wired yet: a played county's own automatic reports and requests still run in the model.",
+                  "尚未接入：由人推演的县级指挥部，其自动报告与请求仍由模型运行。"),
+    "place": ("Place", "地点"), "level_pick": ("Level", "级别"), "depot": ("Depot", "物资库"),
+    "item": ("Item", "物资"), "quantity": ("Quantity", "数量"), "share": ("Share (0-1)", "比例 (0-1)"),
+    "text": ("Note", "说明"), "aviation": ("aviation", "航空"), "ground": ("ground teams", "地面队伍"),
+    "relief": ("relief supplies", "救灾物资"),
+    "control": ("Exercise control", "导调控制"), "startex": ("STARTEX", "开始演练"), "endex": ("ENDEX", "结束演练"),
+    "endex_confirm": ("End the drill now? The rest of the scenario is played out and the report written.",
+                      "现在结束演练？将推演剩余时段并生成评估报告。"),
+    "pause": ("Pause", "暂停"), "resume": ("Resume", "继续"), "jump": ("Jump to (HH:MM)", "跳至 (时:分)"),
+    "set_speed": ("Set speed", "设置速度"), "adhoc": ("Ad-hoc inject / SimCell answer", "临时注入 / 模拟单元回复"),
+    "as_post": ("From (sender or unplayed post)", "发送方（或未推演的单位）"), "channel": ("Channel", "方式"),
+    "message": ("Message", "内容"), "inject_table": ("Injects: delivered and acknowledged", "情景注入：送达与确认"),
+    "released": ("Released", "下发"), "delivered": ("Delivered", "送达"), "acknowledged": ("Acknowledged", "确认"),
+    "upcoming": ("Scheduled injects", "待下发的情景注入"), "desks": ("Desks", "席位"),
+    "connected": ("connected", "在线"), "played": ("played by the room", "由人推演"),
+    "simulated": ("simulated", "由模型模拟"), "truth": ("Ground truth (controllers only)", "真实情况（仅导调组）"),
+    "dead": ("Dead", "死亡"), "trapped": ("Trapped", "被困"), "homeless": ("Homeless", "无家可归"),
+    "reported_lead": ("Reported to lead", "报至牵头指挥部"), "all_decisions": ("All decisions", "全部决策"),
+    "desk": ("Desk", "席位"), "time": ("Time", "时间"), "decision": ("Decision", "决策"),
+    "report_at": ("Report written to {p}", "评估报告已写入 {p}"),
+    "offline": ("connection lost: retrying", "连接中断，重连中"),
+    "role_desk": ("desk", "席位"), "post": ("Post", "指挥部"), "evaluator": ("Evaluator (read only)", "评估组（只读）"),
+}
+PAGES = {lang: {**{k: v[i] for k, v in PAGE_WORDS.items()}, **{f"kind:{k}": v[i] for k, v in KINDS.items()},
+                 **{f"ch:{k}": v[i] for k, v in CHANNELS.items()}} for lang, i in (("en", 0), ("zh", 1))}

@@ -1,0 +1,179 @@
+"""The drill room without a browser: desks and their orders in the session, the hub, the routes."""
+from __future__ import annotations
+
+import pytest
+
+from drills.log import DrillLog, comparable, read_log
+from drills.msel import load_msel
+from drills.session import Session
+from tests.conftest import ROOT
+
+starlette = pytest.importorskip("starlette", reason="the drill room needs starlette (requirements.txt)")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from drills.server.app import build_app  # noqa: E402
+from drills.server.hub import Hub, hashed, new_codes  # noqa: E402
+
+MSEL = ROOT / "scenarios" / "msel" / "luding-ttx.yaml"
+
+
+@pytest.fixture(scope="module")
+def msel():
+    return load_msel(MSEL)
+
+
+def session_at(msel, tmp_path, minute: float, played: bool = True) -> Session:
+    s = Session(msel, DrillLog(tmp_path / "drill.jsonl"))
+    if not played:
+        s.model.command.played = set()
+    s.startex()
+    s.advance_to(minute)
+    return s
+
+
+def levels(s: Session) -> list[str]:
+    return [e.data["level"] for e in s.model.recorder.events if e.kind == "level_decision"]
+
+
+def test_a_played_lead_post_is_decided_by_the_room_not_by_the_model(msel, tmp_path):
+    assert levels(session_at(msel, tmp_path / "sim", 150, played=False)) != []     # the model would raise it
+    s = session_at(msel, tmp_path / "room", 150)
+    assert s.model.command.played == {"provincial:四川省", "municipal:甘孜藏族自治州", "county:泸定县"}
+    assert levels(s) == []
+    s.decide_now({"kind": "set_level", "level": "II"}, "provincial-hq")
+    assert levels(s) == ["II"] and s.decided[-1]["role"] == "provincial-hq"
+
+
+def test_a_denied_rumour_goes_back_to_the_last_genuine_report(msel, tmp_path):
+    s = session_at(msel, tmp_path, 125)                       # I-05: "more than 500 dead in Luding" at 02:00
+    lead, site = s.model.command.lead, s.watch.site_of["泸定县"]
+    assert lead.estimates[site] == 500
+    s.decide_now({"kind": "deny", "place": "泸定县", "text": "checked with the county"}, "provincial-hq")
+    assert lead.estimates[site] < 500 and s.decided[-1]["ok"]
+    s.decide_now({"kind": "verify", "place": "泸定县", "deaths": 12}, "provincial-hq")
+    assert lead.estimates[site] == 12
+    assert s.watch.lead_deaths[site] == 12                    # conditions read the verdict from the events
+
+
+def test_a_desk_is_refused_what_it_may_not_order_and_the_refusal_is_logged(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    refused = s.decide_now({"kind": "dispatch", "unit": "H125-ZUTF-1", "place": "泸定县"}, "provincial-hq")
+    assert refused["rec"] == "refused" and "provincial-hq tasks no aircraft" in refused["reason"]
+    refused = s.decide_now({"kind": "set_level", "level": "I"}, "municipal-hq")
+    assert "municipal-hq may not order 'set_level'" in refused["reason"]
+    refused = s.decide_now({"kind": "dispatch", "unit": "fire_engine-泸定县-1", "place": "泸定县"}, "aviation")
+    assert "aviation tasks no teams" in refused["reason"]
+    refused = s.decide_now({"kind": "sitrep", "place": "汉源县", "deaths": 3}, "luding-county")
+    assert "outside county:泸定县's jurisdiction" in refused["reason"]
+    s.decide_now({"kind": "dispatch", "unit": "H125-ZUTF-1", "place": "泸定县"}, "aviation")
+    assert s.decided[-1]["role"] == "aviation" and s.decided[-1]["ok"]
+    logged = read_log(tmp_path / "drill.jsonl")
+    assert [r["role"] for r in logged if r["rec"] == "refused"] == ["provincial-hq", "municipal-hq", "aviation",
+                                                                    "luding-county"]
+
+
+def test_a_county_sitrep_climbs_the_chain_like_the_models_reports(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    s.decide_now({"kind": "sitrep", "place": "泸定县", "deaths": 7}, "luding-county")
+    s.advance_to(s.now + 25)                          # two hops of 10 min to the provincial post
+    reports = [e for e in s.model.recorder.events if e.kind == "report" and e.data.get("deaths") == 7]
+    assert {e.agent for e in reports} >= {"county:泸定县", "municipal:甘孜藏族自治州", "provincial:四川省"}
+
+
+def test_acks_ad_hoc_injects_and_decisions_replay_into_the_same_log(msel, tmp_path):
+    s = session_at(msel, tmp_path, 70)
+    s.acknowledge("I-01", "provincial-hq")
+    s.deliver("I-01", "provincial-hq")
+    s.inject_now({"to": "luding-county", "from": "municipal:甘孜藏族自治州", "channel": "radio",
+                  "message": "<b>Report casualties</b> by 01:30"})
+    s.submit({"kind": "note", "text": "same minute as the inject"}, "luding-county")
+    s.settle()
+    s.advance_to(95)
+    s.decide_now({"kind": "request", "need": "aviation", "place": "泸定县"}, "luding-county")
+    with pytest.raises(KeyError):
+        s.acknowledge("I-02", "provincial-hq")         # addressed to another desk
+    s.log.close()
+    records = read_log(tmp_path / "drill.jsonl")
+    assert [r["id"] for r in records if r["rec"] == "inject" and r.get("adhoc")] == ["X-01"]
+    again = Session(msel, DrillLog(tmp_path / "drill.jsonl", records))
+    again.replay(records)
+    again.advance_to(max(r["t"] for r in records))
+    assert not again.log.replaying and again.started
+    assert [comparable(r) for r in again.decided] == [comparable(r) for r in s.decided]
+    assert again.acks.keys() == s.acks.keys()
+    assert read_log(tmp_path / "drill.jsonl") == records
+
+
+@pytest.fixture()
+def room(msel, tmp_path):
+    s = Session(msel, DrillLog(tmp_path / "drill.jsonl"))
+    codes = new_codes(list(s.desks))
+    hub = Hub(s, hashed(codes), tmp_path, "zh", 60.0)
+    s.log.write("start", t=0.0, drill=msel.msel.drill, msel=str(msel.path), scenario=msel.msel.scenario, seed=s.seed,
+                mode="serve", script=None, join=hub.join)
+    with TestClient(build_app(hub)) as client:
+        yield hub, codes, client
+
+
+def joined(client: TestClient, code: str) -> TestClient:
+    client.cookies.clear()
+    assert client.post("/join", json={"code": code.lower()}).status_code == 200     # codes are case-blind
+    return client
+
+
+def result(ws) -> dict:
+    while (msg := ws.receive_json())["op"] != "result":
+        pass
+    return msg
+
+
+def test_join_codes_open_one_desk_each_and_nothing_without_one(room):
+    hub, codes, client = room
+    assert client.post("/join", json={"code": "NOPE-NOPE"}).status_code == 403
+    assert client.get("/api/state").status_code == 401
+    assert client.get("/desk", follow_redirects=False).status_code == 303
+    assert joined(client, codes["luding-county"]).get("/api/state").json()["role"]["id"] == "luding-county"
+    assert all(code not in str(hub.join) for code in codes.values())       # only hashes are kept
+
+
+def test_a_player_cannot_control_the_exercise_and_the_controller_can(room):
+    hub, codes, client = room
+    with joined(client, codes["provincial-hq"]).websocket_connect("/ws") as ws:
+        ws.send_json({"op": "control", "action": "startex"})
+        assert "not the exercise controller" in result(ws)["message"]
+    assert not hub.session.started
+    with joined(client, codes["controller"]).websocket_connect("/ws") as ws:
+        ws.send_json({"op": "control", "action": "startex"})
+        ws.send_json({"op": "control", "action": "jump", "value": "00:30"})
+        assert result(ws)["ok"] and result(ws)["ok"]
+        ws.send_json({"op": "control", "action": "inject",
+                      "value": {"to": "provincial-hq", "from": "x", "message": "</script><img src=x onerror=alert(1)>",
+                                "effect": {"false_report": {"place": "泸定县", "deaths": 9}}}})
+        assert result(ws)["ok"]
+    assert hub.session.started and hub.session.shown == 30
+    assert hub.session.released[-1]["effect"] is None           # a typed inject has no effect on the model
+
+
+def test_pages_escape_and_forbid_inline_scripts(room):
+    hub, codes, client = room
+    page = joined(client, codes["controller"]).get("/desk?lang=zh")
+    assert "script-src" not in page.headers["content-security-policy"]       # default-src 'self': no inline code
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert '<script type="application/json" id="strings">' in page.text and "导调控制" in page.text
+    assert "</script><img" not in page.text
+    assert client.get("/static/desk.js").status_code == 200
+
+
+def test_leaving_a_played_desk_pauses_and_nothing_ends_the_drill_but_endex(room, tmp_path):
+    hub, codes, client = room
+    hub.session.startex()
+    with joined(client, codes["provincial-hq"]).websocket_connect("/ws") as ws:
+        ws.receive_json()
+    assert hub.session.paused and not hub.session.finished
+    with joined(client, codes["controller"]).websocket_connect("/ws") as ws:
+        ws.send_json({"op": "control", "action": "endex"})
+        assert result(ws)["ok"]
+    assert hub.session.finished and (tmp_path / "aar.html").is_file()
+    recs = [r["rec"] for r in read_log(tmp_path / "drill.jsonl")]
+    assert "endex" in recs and recs[-1] == "end" and "pause" in recs
