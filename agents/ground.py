@@ -63,6 +63,7 @@ class FireRescueUnit(mesa.Agent):
             if not share:
                 group.teams_assigned -= 1
                 self.status = "idle"
+                self._record("stand_down", group.place.id, reason="no helicopter could fly the team in")
                 return
         else:
             self.status = "driving"

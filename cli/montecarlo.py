@@ -7,33 +7,36 @@ import json
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+from cli import options
+
+console = Console(markup=False, highlight=False)    # names from user files are printed as they are
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("stress", help="seeded Monte Carlo of one plan: objectives met, KPI spread, sites missed")
-    s.add_argument("scenario")
+    s = options.command(sub, "stress", "seeded Monte Carlo of one plan (the scenario's varies: drawn per run): "
+                                       "objectives met, KPI spread, sites missed")
+    s.add_argument("scenario", help="scenario file")
     _common(s)
     s.set_defaults(func=cmd_stress)
-    c = sub.add_parser("compare", help="two plans on the same seeds (common random numbers)")
-    c.add_argument("scenario")
+    c = options.command(sub, "compare", "two plans on the same seeds (common random numbers)")
+    c.add_argument("scenario", help="scenario file")
     c.add_argument("--plan", action="append", required=True, help="plan file; give exactly two")
     _common(c)
     c.set_defaults(func=cmd_compare)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--runs", type=int, default=200)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
-    p.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler, tcp://host:8786")
+    p.add_argument("--runs", type=options.count, default=200, help="seeded runs (per plan)")
+    p.add_argument("--seed", type=options.seed, default=0, help="seed of the first run; run i uses seed + i")
+    options.cluster(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
 def cmd_stress(args: argparse.Namespace) -> int:
     from sim.experiments.montecarlo import stress
     from sim.scenario.schema import load_scenario
-    report = stress(load_scenario(args.scenario), args.runs, args.seed, args.workers, args.scheduler)
+    report = stress(load_scenario(args.scenario), args.runs, args.seed, args.workers, args.scheduler,
+                    options.security(args))
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
@@ -48,17 +51,17 @@ def cmd_stress(args: argparse.Namespace) -> int:
         console.print("sites most often missed by the 2 h target: " + ", ".join(
             f"{m['name']} ({m['share_missed']:.0%})" for m in report["most_missed"]))
     if report["failed"]:
-        console.print(f"[red]{report['failed']} runs failed[/red]")
+        console.print(f"{report['failed']} runs failed", style="red")
     return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     if len(args.plan) != 2:
-        console.print("[red]compare needs exactly two --plan files[/red]")
-        return 2
+        return options.fail("compare needs exactly two --plan files")
     from sim.experiments.montecarlo import compare
     from sim.scenario.schema import load_scenario
-    report = compare(load_scenario(args.scenario), args.plan, args.runs, args.seed, args.workers, args.scheduler)
+    report = compare(load_scenario(args.scenario), args.plan, args.runs, args.seed, args.workers, args.scheduler,
+                     options.security(args))
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0

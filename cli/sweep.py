@@ -7,35 +7,41 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+from cli import options
+
+console = Console(markup=False, highlight=False)    # names and values from user files are printed as they are
 HEADLINE = ["aviation.share_within_2h", "relief.share_within_10h", "rescue.deaths"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("sweep", help="run a parameter sweep on Dask; results stream to Parquet; re-run resumes")
-    s.add_argument("sweep")
-    s.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
-    s.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler, tcp://host:8786")
-    s.add_argument("--out", default=None, help="results folder (default runs/sweeps/<name>)")
-    s.add_argument("--chunk", type=int, default=50, help="runs per Parquet file (memory holds at most one chunk)")
+    s = options.command(sub, "sweep", "run a parameter sweep on Dask (every override checked first); results "
+                                      "stream to Parquet; a re-run resumes")
+    s.add_argument("sweep", help="sweep file (scenarios/sweeps/<name>.yaml)")
+    options.cluster(s)
+    s.add_argument("--out", type=options.folder, default=None, help="results folder (None: runs/sweeps/<name>)")
+    s.add_argument("--chunk", type=options.count, default=50,
+                   help="runs per Parquet file (memory holds at most one chunk)")
     s.set_defaults(func=cmd_sweep)
-    a = sub.add_parser("analyze", help="KPI per parameter point with 95 %% CIs (DuckDB), plots, Sobol indices")
-    a.add_argument("dir")
-    a.add_argument("--by", action="append", default=None, help="parameter path(s) to group by (default: all)")
-    a.add_argument("--kpi", action="append", default=None, help="KPI(s) to report (default: headline KPIs)")
+    a = options.command(sub, "analyze", "KPI per parameter point with 95 %% CIs (DuckDB), plots, Sobol indices")
+    a.add_argument("dir", help="results folder of a sweep")
+    a.add_argument("--by", action="append", default=None, help="parameter path(s) to group by (None: all)")
+    a.add_argument("--kpi", action="append", default=None,
+                   help=f"KPI(s) to report (None: {', '.join(HEADLINE)})")
     a.set_defaults(func=cmd_analyze)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.experiments.sweep import run_sweep
-    out = run_sweep(args.sweep, Path(args.out) if args.out else None, args.workers, args.scheduler, args.chunk)
-    console.print(f"results in {out}/part-*.parquet; next: python run_sim.py analyze {out}")
+    out = run_sweep(args.sweep, args.out, args.workers, args.scheduler, args.chunk, options.security(args))
+    console.print(f"results in {out}/part-*.parquet; next: python3 run_sim.py analyze {out}")
     return 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from sim.experiments.analyze import kpi_columns, plot_by, plot_sobol, read_manifest, results, sobol_indices
     out = Path(args.dir)
+    if not (out / "sweep.json").is_file():
+        return options.fail(f"{out}: no sweep.json there (run `sweep FILE --out {out}` first)")
     manifest = read_manifest(out)
     by = args.by or [p["path"] for p in manifest["parameters"]]
     available = kpi_columns(out)

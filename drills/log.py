@@ -26,13 +26,28 @@ def now_wall() -> str:
 
 
 def read_log(path: Path) -> list[dict[str, Any]]:
-    """Every complete record; a last line cut short by a crash is left out."""
+    """Every complete record; a last line cut short by a crash is left out. A log that is not one
+    (binary, a JSON line in the middle that does not parse, a record without `rec`) is a DrillLogError
+    naming the line."""
     if not path.is_file():
         raise DrillLogError(f"{path}: no drill log there")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DrillLogError(f"{path}: cannot read the drill log ({exc})") from None
     lines = text.split("\n")
     complete = lines if text.endswith("\n") else lines[:-1]
-    return [json.loads(line) for line in complete if line.strip()]
+    return [_record(path, n, line) for n, line in enumerate(complete, 1) if line.strip()]
+
+
+def _record(path: Path, n: int, line: str) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        record = None
+    if not isinstance(record, dict) or not isinstance(record.get("rec"), str):
+        raise DrillLogError(f"{path}:{n}: not a drill log record")
+    return record
 
 
 def comparable(record: dict[str, Any]) -> dict[str, Any]:
@@ -41,9 +56,13 @@ def comparable(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def header(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The start record, with the drill name and seed a resume needs."""
     if not records or records[0].get("rec") != "start":
         raise DrillLogError("the drill log has no start record")
-    return records[0]
+    start = records[0]
+    if not isinstance(start.get("drill"), str) or not isinstance(start.get("seed"), int) or start["seed"] < 0:
+        raise DrillLogError("the drill log's start record has no drill name or seed")
+    return start
 
 
 class DrillLog:

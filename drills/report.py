@@ -10,7 +10,7 @@ import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import matplotlib
 
@@ -27,6 +27,18 @@ from viz.cjk import use_cjk_in_matplotlib
 
 LEVEL_RANK = {"IV": 1, "III": 2, "II": 3, "I": 4}
 RATING_COLOUR = {"P": "#2e7d32", "S": "#9e9d24", "M": "#ef6c00", "U": "#c62828"}
+
+
+class Mark(NamedTuple):
+    """A table cell drawn as a badge (`rating`) or a coloured status (`status`). A typed value, not a
+    prefix in the text, so that no id or message from an MSEL can pose as one."""
+    kind: str
+    cls: str
+    text: str
+
+
+def _rating(r: str) -> Mark:
+    return Mark("rating", r, r)
 BRANCH_COLOUR = ("#1565c0", "#d84315")
 KPIS = ("aviation.share_within_2h", "aviation.p50_min", "aviation.p90_min", "relief.share_within_10h",
         "relief.p90_hours", "rescue.rescued_alive", "rescue.deaths", "command.level", "command.time_to_level_min",
@@ -196,17 +208,17 @@ def _overview(b: Branch, t: dict[str, str]) -> list[tuple]:
 
 
 def _objective_rows(b: Branch, t: dict[str, str]) -> list[list[str]]:
-    return [[r.objective.id, r.objective.text, b.msel.role_name(r.objective.owner), f"@rating:{r.rating}",
+    return [[r.objective.id, r.objective.text, b.msel.role_name(r.objective.owner), _rating(r.rating),
              t["yes"] if r.met else t["no"], _evidence(r, b, t)] for r in b.evaluation.objectives]
 
 
 def _timeline(b: Branch, t: dict[str, str]) -> list[tuple]:
     ev = b.evaluation
     expected = [[x.source, _expect_text(x, t), b.msel.role_name(x.owner), _t(x.anchor), _t(x.deadline),
-                 _t(x.decision["t"]) if x.decision else "—", f"@status:{x.status}:{_status(x, t)}"]
+                 _t(x.decision["t"]) if x.decision else "—", Mark("status", x.status, _status(x, t))]
                 for x in sorted(ev.expectations, key=lambda x: (x.anchor is None, x.anchor or 0))]
     decided = [[_t(d["t"]), _decision_text(d, b, t), d.get("by") or d.get("source", ""),
-                f"@status:{cls}:{t['class:' + cls]}" + (f" ({d['error']})" if d.get("error") else "")]
+                Mark("status", cls, t["class:" + cls] + (f" ({d['error']})" if d.get("error") else ""))]
                for d, cls in ev.decisions]
     injects = [[_t(r["t"]), r["id"], f"{r['from']} → {b.msel.role_name(r['to'])}", t.get(f"ch:{r['channel']}",
                 r["channel"]), r["message"], (r["effect"] or "") + ("" if r["result"] == "ok" else f" ({r['result']})")]
@@ -229,7 +241,7 @@ def _comparison(branches: list[Branch], t: dict[str, str]) -> list[tuple]:
         rows.append([k, _fmt(k, va), _fmt(k, vb), delta])
     timeline = [[_t(d["t"]), x.label, _decision_text(d, x, t)] for x in branches for d, _ in x.evaluation.decisions]
     timeline.sort(key=lambda r: r[0])
-    ratings = [[r.objective.id, f"@rating:{r.rating}", f"@rating:{q.rating}"]
+    ratings = [[r.objective.id, _rating(r.rating), _rating(q.rating)]
                for r, q in zip(a.evaluation.objectives, b.evaluation.objectives)]
     return [("h2", t["compare"]), ("p", t["compare_note"].format(a=a.label, b=b.label)),
             ("table", [t["col_kpi"], a.label, b.label, "Δ"], rows),
@@ -253,22 +265,24 @@ def _ip_rows(b: Branch, t: dict[str, str]) -> list[list[str]]:
 
 
 # -- rendering -------------------------------------------------------------------------------------------
-def _cell_md(cell: str) -> str:
-    if cell.startswith("@rating:"):
-        return f"**{cell[8:]}**"
-    if cell.startswith("@status:"):
-        return cell.split(":", 2)[2]
-    return cell.replace("|", "\\|").replace("\n", " ")
+def _md(text: str) -> str:
+    """User text inert in Markdown: renderers pass raw HTML through, so it is escaped as in a page."""
+    return html.escape(text, quote=False)
 
 
-def _cell_html(cell: str) -> str:
-    if cell.startswith("@rating:"):
-        r = cell[8:]
-        return f'<span class="badge" style="background:{RATING_COLOUR[r]}">{r}</span>'
-    if cell.startswith("@status:"):
-        _, cls, text = cell.split(":", 2)
-        return f'<span class="st-{cls}">{html.escape(text)}</span>'
-    return html.escape(cell)
+def _cell_md(cell: str | Mark) -> str:
+    if isinstance(cell, Mark):
+        return f"**{_md(cell.text)}**" if cell.kind == "rating" else _md(cell.text)
+    return _md(cell).replace("|", "\\|").replace("\n", " ")
+
+
+def _cell_html(cell: str | Mark) -> str:
+    if not isinstance(cell, Mark):
+        return html.escape(cell)
+    if cell.kind == "rating":
+        colour = RATING_COLOUR.get(cell.cls, "#777")
+        return f'<span class="badge" style="background:{colour}">{html.escape(cell.text)}</span>'
+    return f'<span class="st-{html.escape(cell.cls)}">{html.escape(cell.text)}</span>'
 
 
 def to_markdown(blocks: list[tuple]) -> str:
@@ -276,16 +290,16 @@ def to_markdown(blocks: list[tuple]) -> str:
     for block in blocks:
         kind = block[0]
         if kind in ("h1", "h2", "h3"):
-            out.append("#" * int(kind[1]) + " " + block[1])
+            out.append("#" * int(kind[1]) + " " + _md(block[1]).replace("\n", " "))
         elif kind == "p":
-            out.append(block[1])
+            out.append(_md(block[1]))
         elif kind == "ul":
-            out.append("\n".join(f"- {item}" for item in block[1]))
+            out.append("\n".join(f"- {_md(item)}" for item in block[1]))
         elif kind == "img":
-            out.append(f"![{block[2]}]({block[1]})")
+            out.append(f"![{_md(block[2])}]({block[1]})")
         else:
             head, rows = block[1], block[2]
-            lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+            lines = ["| " + " | ".join(_cell_md(h) for h in head) + " |", "|" + "---|" * len(head)]
             lines += ["| " + " | ".join(_cell_md(c) for c in row) + " |" for row in rows]
             out.append("\n".join(lines))
     return "\n\n".join(out) + "\n"

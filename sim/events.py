@@ -64,10 +64,20 @@ class Recorder:
 
     def write(self, path: Path) -> None:
         """Write atomically: a crash mid-write leaves the previous file, never half a file."""
-        tmp = path.with_suffix(path.suffix + ".tmp")
+        write_atomic(path, "\n".join(self.lines()) + "\n")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """`text` to `path` through a temp file renamed over it: the old file or the new one, never half of
+    one; a failed write (a full disk) removes its temp file before the error goes on."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    try:
         with tmp.open("w", encoding="utf-8") as fh:
-            fh.write("\n".join(self.lines()) + "\n")
+            fh.write(text)
         tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def read_events(path: Path) -> list[Event]:

@@ -14,6 +14,7 @@ from run_sim import main
 from sim.experiments.analyze import results, sobol_indices
 from sim.experiments.runner import finished_ids
 from sim.experiments.sweep import design_points, load_sweep, run_sweep, sweep_tasks
+from sim.scenario.yamlio import ScenarioError
 from tests.conftest import LUDING, ROOT
 
 SMALL = f"""\
@@ -65,14 +66,12 @@ def test_kill_9_mid_sweep_then_rerun_records_every_task_exactly_once(write, tmp_
     assert before <= set(ids)
 
 
-def test_failing_runs_become_error_rows_not_a_crashed_sweep(write, tmp_path):
+def test_a_bad_override_fails_the_sweep_file_before_any_run(write, tmp_path):
     text = SMALL.replace('values: [1, 4]', 'values: [1, "many"]')
-    out = run_sweep(write(text, "bad.yaml"), tmp_path / "res", workers=1)
-    rows = duckdb.connect().execute(
-        f"SELECT \"param.forces.aviation[2].count\", error FROM read_parquet('{out}/part-*.parquet')").fetchall()
-    assert len(rows) == 12
-    assert {bool(e) for v, e in rows if v == "many"} == {True}
-    assert {bool(e) for v, e in rows if v == "1"} == {False}
+    with pytest.raises(ScenarioError) as err:
+        run_sweep(write(text, "bad.yaml"), tmp_path / "res", workers=1)
+    assert "bad.yaml:" in str(err.value) and "'many'" in str(err.value)
+    assert not (tmp_path / "res").exists()
 
 
 def test_designs_cover_their_ranges_and_sobol_needs_saltelli_points(write):

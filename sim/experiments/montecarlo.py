@@ -27,10 +27,10 @@ def objectives_of(loaded: LoadedScenario) -> list[Objective]:
 
 
 def stress(loaded: LoadedScenario, runs: int, seed: int, workers: int | None = None,
-           scheduler: str | None = None) -> dict[str, Any]:
+           scheduler: str | None = None, security: Any = None) -> dict[str, Any]:
     """Share of runs meeting each objective, KPI distribution, and the sites most often missed."""
     tasks = [Task(f"run-{i:06d}", loaded.path, seed + i) for i in range(runs)]
-    rows = run_tasks(tasks, workers, scheduler, label="stress")
+    rows = run_tasks(tasks, workers, scheduler, label="stress", security=security)
     ok = [r for r in rows if not r["error"]]
     report = {"scenario": loaded.scenario.scenario, "plan": loaded.plan.plan, "runs": runs, "seed": seed,
               "failed": len(rows) - len(ok), "objectives": [], "most_missed": most_missed(ok)}
@@ -43,12 +43,12 @@ def stress(loaded: LoadedScenario, runs: int, seed: int, workers: int | None = N
 
 
 def compare(loaded: LoadedScenario, plans: list[str], runs: int, seed: int, workers: int | None = None,
-            scheduler: str | None = None) -> dict[str, Any]:
+            scheduler: str | None = None, security: Any = None) -> dict[str, Any]:
     """Plans A and B on the same seeds: each objective's values, paired difference B - A and a verdict."""
     names = [load_plan(p).plan for p in plans]
     tasks = [Task(f"{tag}-{i:06d}", loaded.path, seed + i, plan=str(Path(p)))
              for tag, p in zip("AB", plans) for i in range(runs)]
-    rows = run_tasks(tasks, workers, scheduler, label="compare")
+    rows = run_tasks(tasks, workers, scheduler, label="compare", security=security)
     by_plan = {tag: {r["task_id"][2:]: r for r in rows if r["task_id"].startswith(tag + "-")} for tag in "AB"}
     objectives = list(load_plan(plans[0]).objectives) or DEFAULT_OBJECTIVES
     out = {"scenario": loaded.scenario.scenario, "plans": names, "runs": runs, "seed": seed, "objectives": []}

@@ -1,7 +1,8 @@
 """Dotted-path overrides of a scenario or its plan: `hazards[0].magnitude`, `command.structure`.
 
 A path starting with a scenario key changes the scenario, one starting with a plan key (or with
-`plan.`) changes the plan; the result is validated again, so a bad override fails like a bad file.
+`plan.`) changes the plan; the result is validated again, references included, so a bad override
+fails like a bad file (a sweep checks every override this way before any task runs).
 """
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.scenario.schema import LoadedScenario, Plan, Scenario
-from sim.scenario.yamlio import ScenarioError
+from sim.scenario.schema import LoadedScenario, Plan, Scenario, check_references
+from sim.scenario.yamlio import ScenarioError, non_finite
 
 PART = re.compile(r"([A-Za-z_][\w]*)((?:\[\d+\])*)")
 
@@ -30,8 +31,8 @@ def parse_path(path: str) -> list[str | int]:
 
 def apply_overrides(loaded: LoadedScenario, overrides: dict[str, Any]) -> LoadedScenario:
     """A copy of the scenario and plan with each dotted path set to its value, re-validated."""
-    scenario = loaded.scenario.model_dump(mode="json")
-    plan = loaded.plan.model_dump(mode="json")
+    scenario = loaded.scenario.model_dump(mode="json", by_alias=True)
+    plan = loaded.plan.model_dump(mode="json", by_alias=True)
     for path, value in overrides.items():
         parts = parse_path(path)
         if parts[0] == "plan" and len(parts) > 1:
@@ -43,10 +44,14 @@ def apply_overrides(loaded: LoadedScenario, overrides: dict[str, Any]) -> Loaded
         else:
             raise ScenarioError([f"override {path}: '{parts[0]}' is neither a scenario nor a plan key"])
     try:
-        return loaded.model_copy(update={"scenario": Scenario.model_validate(scenario),
-                                         "plan": Plan.model_validate(plan)})
+        new_scenario, new_plan = Scenario.model_validate(scenario), Plan.model_validate(plan)
     except ValidationError as exc:
         raise ScenarioError([f"override: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]) from None
+    found = check_references(new_scenario) + [(loc, "must be a finite number")
+                                               for loc in non_finite(new_scenario) + non_finite(new_plan)]
+    if found:
+        raise ScenarioError([f"override: {'.'.join(map(str, loc))}: {msg}" for loc, msg in found])
+    return loaded.model_copy(update={"scenario": new_scenario, "plan": new_plan})
 
 
 def _set(tree: Any, parts: list[str | int], value: Any, path: str) -> None:
@@ -59,4 +64,6 @@ def _set(tree: Any, parts: list[str | int], value: Any, path: str) -> None:
     last = parts[-1]
     if isinstance(node, list) and not (isinstance(last, int) and last < len(node)):
         raise ScenarioError([f"override {path}: index {last} out of range"])
+    if not isinstance(node, (dict, list)) or (isinstance(node, dict) and not isinstance(last, str)):
+        raise ScenarioError([f"override {path}: no '{last}' at this point of the scenario"])
     node[last] = value

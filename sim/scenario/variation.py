@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Annotated
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LIMIT = 1e6        # no varied quantity (magnitude, minutes, hours) is larger
 
 
 class Dist(BaseModel):
@@ -30,6 +33,13 @@ class Dist(BaseModel):
             raise ValueError("normal sd must be >= 0")
         if self.uniform and self.uniform[0] > self.uniform[1]:
             raise ValueError("uniform low must be <= high")
+        if self.triangular and not self.triangular[0] <= self.triangular[1] <= self.triangular[2]:
+            raise ValueError("triangular needs low <= mode <= high")
+        if self.triangular and self.triangular[0] == self.triangular[2]:
+            raise ValueError("triangular needs low < high")
+        params = self.normal or self.uniform or self.triangular
+        if not all(math.isfinite(v) and abs(v) <= LIMIT for v in params):
+            raise ValueError(f"parameters must be finite and within +/-{LIMIT:g}")
         return self
 
     def sample(self, rng: np.random.Generator) -> float:
@@ -53,7 +63,7 @@ class SecondQuake(BaseModel):
     """A concurrent second earthquake that happens with probability p."""
     model_config = ConfigDict(frozen=True, extra="forbid")
     p: float = Field(ge=0, le=1)
-    epicentre: tuple[float, float]
+    epicentre: tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]]
     magnitude: Dist
     depth_km: float = Field(10.0, gt=0, le=70)
     at_min: Dist = Dist(uniform=(0.0, 360.0))
@@ -68,8 +78,8 @@ class Weather(BaseModel):
 
 class Varies(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    magnitude_sd: float = Field(0.0, ge=0, description="normal spread around each hazard's magnitude")
-    epicentre_jitter_km: float = Field(0.0, ge=0)
+    magnitude_sd: float = Field(0.0, ge=0, le=3, description="normal spread around each hazard's magnitude")
+    epicentre_jitter_km: float = Field(0.0, ge=0, le=500)
     second_quake: SecondQuake | None = None
     weather: Weather | None = None
     unserviceable: float = Field(0.0, ge=0, le=1, description="share of aircraft out of service")
