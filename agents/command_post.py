@@ -106,12 +106,12 @@ class CommandPost(mesa.Agent):
         self.model.command.relay(self, group, deaths)
 
     def receive(self, group: AffectedGroup, deaths: int, sender: CommandPost, _arrival=None) -> None:
-        """A relayed report arrives (as the callback of its arrival event); the lead post reassesses the
-        response level."""
+        """A relayed report arrives (as the callback of its arrival event); the lead post and the national
+        post reassess their response ladders."""
         model = self.model
         self.estimates[group.place.id] = deaths
         model.recorder.record(model.env.now, "report", self.name, group.place.id, deaths=deaths, relayed_by=sender.name)
-        if self is model.command.lead:
+        if self is model.command.lead or self is model.command.national:
             model.command.assess(self)
 
     def teams_needed(self, group: AffectedGroup) -> int:

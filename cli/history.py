@@ -49,7 +49,7 @@ def history_table(block: dict):
         t.add_column(col, justify=just, no_wrap=col != "fact")
     sources = list(dict.fromkeys(f["source"] for f in block["facts"]))
     for f in block["facts"]:
-        show = _level if f["kpi"] == "command.level" else _number
+        show = _level if f["kpi"].endswith(".level") else _number
         rng = "-" if f["median"] is None else f"{show(f['p05'])} – {show(f['p95'])}"
         t.add_row(f["kpi"], str(f["record"]) if isinstance(f["record"], str) else _number(f["record"]),
                   "never" if f["median"] is None else show(f["median"]), rng,

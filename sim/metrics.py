@@ -121,25 +121,31 @@ def care_kpis(events: list[Event]) -> dict[str, Any]:
 
 
 def command_kpis(events: list[Event]) -> dict[str, Any]:
-    """Response level reached and when, requests and their approval + transfer times, mutual aid."""
-    levels = [e for e in events if e.kind == "level"]
+    """Response levels on both ladders and when, requests and their approval + transfer times, mutual aid."""
     approvals = [e.data["approval_min"] + (e.data["transfer_min"] or 0.0) for e in events
                  if e.kind == "approve" and e.data.get("request") in ("aviation", "ground")
                  and e.data.get("transfer_min") is not None]
     aid = [e.data["after_request_min"] for e in events if e.kind == "mutual_aid_arrived"]
-    final = levels[-1].data["level"] if levels else None
-    first: dict[str, float] = {}
-    for e in levels:
-        first.setdefault(e.data["level"], round(e.t, 2))
     return {
-        "command.level_time_min": first,
-        "command.level": final,
-        "command.level_rank": {"I": 1, "II": 2, "III": 3, "IV": 4}.get(final),
-        "command.time_to_level_min": round(levels[-1].t, 2) if levels else None,
+        **ladder_kpis(events, "level", "command"),
+        **ladder_kpis(events, "national_level", "command.national"),
         "command.requests": sum(e.kind == "request" for e in events),
         "command.request_median_min": round(float(np.median(approvals)), 2) if approvals else None,
         "command.mutual_aid_min": round(min(aid), 2) if aid else None,
     }
+
+
+def ladder_kpis(events: list[Event], kind: str, prefix: str) -> dict[str, Any]:
+    """One response ladder: the level reached, its rank, when, and when each level was first reached."""
+    levels = [e for e in events if e.kind == kind]
+    final = levels[-1].data["level"] if levels else None
+    first: dict[str, float] = {}
+    for e in levels:
+        first.setdefault(e.data["level"], round(e.t, 2))
+    return {f"{prefix}.level": final,
+            f"{prefix}.level_rank": {"I": 1, "II": 2, "III": 3, "IV": 4}.get(final),
+            f"{prefix}.time_to_level_min": round(levels[-1].t, 2) if levels else None,
+            f"{prefix}.level_time_min": first}
 
 
 def check_objectives(summary: dict[str, Any], objectives) -> list[dict[str, Any]]:

@@ -4,7 +4,8 @@ Command is a process a plan can get wrong. Reports climb the hierarchy hop by ho
 aircraft, teams and supplies start at the post that saw the need and climb (`tiered`: level by
 level, each post deciding in turn; `flat`: from the county or on-scene post straight to the
 national post) until a post that controls a suitable free resource approves it. National assets
-and central reserves are unlocked by response level II or I (always reachable under `flat`).
+and central reserves are unlocked by response level II or I on either ladder (always reachable
+under `flat`); the ladders themselves live in `response.py`.
 Requests nobody can fill wait in one queue, served by the plan's dispatch policy as units come
 free. Every step is an event: request, escalate, approve, queue, level_decision, level, mutual_aid_*.
 """
@@ -21,18 +22,12 @@ from agents.command_post import CommandPost
 from agents.missions import Mission
 from agents.supply import Consignment
 from sim.command.dispatch import POLICIES
-from sim.scenario.catalogue import FloodTrigger
+from sim.command.response import LEVELS, SEVERITY, Ladder, more_severe
 from sim.world.geo import gazetteer, haversine_km
 
-LEVELS = ("IV", "III", "II", "I")                 # least to most severe
-SEVERITY = {None: -1, **{level: rank for rank, level in enumerate(LEVELS)}}   # None = no response yet
+__all__ = ["LEVELS", "SEVERITY", "Command", "Request", "more_severe"]
 DEPOT_LEVEL = {"county": ("county", "township"), "municipal": ("municipal",), "provincial": ("provincial",),
                "national": ("central",)}
-
-
-def more_severe(a: str | None, b: str | None) -> bool:
-    """Is level `a` more severe than `b` (None = no response yet)?"""
-    return a is not None and SEVERITY[a] > SEVERITY[b]
 
 
 @dataclass(eq=False)
@@ -58,15 +53,12 @@ class Command:
         self.model = model
         self.plan = model.plan
         self.flat = self.plan.command.structure == "flat"
-        self.triggers = model.catalogue.response_levels[self.plan.response.triggers]   # most severe first
         self.policy = {"aviation": POLICIES[self.plan.dispatch.aviation](),
                        "ground": POLICIES[self.plan.dispatch.ground]()}
         self.posts: dict[str, CommandPost] = {}
         self.national = CommandPost(model, None, None)
         self.lead: CommandPost | None = None
-        self.level: str | None = None
-        self._pending_level: str | None = None
-        self._assessed: tuple = (None, 0)             # (what the last assessment saw, deaths that would raise)
+        self.ladders: dict[str, Ladder] = {}          # "provincial" (the lead post's) and "national"
         self.queue: list[Request] = []
         self._upward: dict[CommandPost, list[tuple[CommandPost, float]]] = {}   # relay targets and delays
         self.aid_requested = False
@@ -113,9 +105,25 @@ class Command:
             Timeout(env, delay).callbacks.append(partial(post.receive, group, deaths, sender))
 
     def take_lead(self, origin: tuple[float, float]) -> None:
-        """The provincial post where the (first) disaster struck leads the response."""
+        """The provincial post where the (first) disaster struck leads the response, on its province's
+        plan; the national headquarters decides the national response on the national plan."""
         if self.lead is None:
             self.lead = self.post(self.model.world.nearest_county(*origin).province)
+            sets, resp = self.model.catalogue.response_levels, self.plan.response
+            self.ladders = {"provincial": Ladder(self.model, "provincial", self.lead,
+                                                 sets[resp.provincial_triggers or resp.triggers]),
+                            "national": Ladder(self.model, "national", self.national, sets[resp.triggers])}
+
+    @property
+    def level(self) -> str | None:
+        """The lead post's (provincial) response level: what the drill room sets and plans test."""
+        return self.ladders["provincial"].level if self.ladders else None
+
+    @property
+    def top_level(self) -> str | None:
+        """The more severe of the two ladders."""
+        levels = [ladder.level for ladder in self.ladders.values()]
+        return max(levels, key=SEVERITY.__getitem__, default=None)
 
     def quick_report(self, hazard, groups: list) -> None:
         """The automatic magnitude and intensity map reaches the lead post: level by magnitude, and
@@ -128,6 +136,7 @@ class Command:
         self.density = self._density(hazard)
         self.lead._record("quick_report", "", magnitude=hazard.magnitude, density_per_km2=self.density)
         self.assess(self.lead)
+        self.assess(self.national)
         yield self.model.env.timeout(self.lead.decision_delay)
         for g in groups:
             if g.comms_cut:
@@ -144,6 +153,7 @@ class Command:
         yield self.model.env.timeout(self.plan.response.quick_report_min)
         self.lead._record("quick_report", place, hazard=hazard, condition=condition)
         self.assess(self.lead)
+        self.assess(self.national)
 
     def _density(self, hazard) -> float:
         """People per km² of the counties whose seats lie within 50 km of the epicentre, by their real
@@ -152,67 +162,31 @@ class Command:
 
     # -- graded response -------------------------------------------------------------------------
     def assess(self, post: CommandPost) -> None:
-        """The lead post decides the level on the magnitude and the deaths reported to it."""
+        """The post deciding a ladder (the lead: provincial; the national post: national) reassesses it
+        on the magnitude, the conditions and the deaths reported to it."""
         if post.name in self.played:
             return                                  # people decide here (drills.session applies their orders)
-        triggers = self.triggers
-        if isinstance(triggers[0], FloodTrigger):
-            self._assess_conditions(triggers)
-            return
-        deaths = sum(post.estimates.values())
-        state = (self.level, self._pending_level, self.magnitude, self.density)
-        if state == self._assessed[0] and deaths < self._assessed[1]:
-            return                                  # most reports: too few deaths to change anything
-        density = self.model.catalogue.population_density_per_km2
-        mag = self.magnitude
-        dense, fairly = self.density >= density.dense, self.density >= density.fairly_dense
-        raise_at = math.inf                         # deaths that would raise the level, all else equal
-        for t in triggers:                          # most severe first
-            if not (more_severe(t.level, self._pending_level) and more_severe(t.level, self.level)):
-                break                               # this level and every milder one is decided already
-            by_mag = (dense and mag >= t.magnitude_dense) or (fairly and mag >= t.magnitude_fairly_dense)
-            if deaths >= t.deaths_at_least or by_mag:
-                reason = (f"{deaths} deaths reported" if deaths >= t.deaths_at_least else
-                          f"M{mag:.1f} in a {'dense' if dense else 'fairly dense'} area")
-                self._raise(t.level, t.commander, reason)
-                return
-            raise_at = min(raise_at, t.deaths_at_least)
-        self._assessed = (state, raise_at)
+        ladder = self.ladders.get("provincial" if post is self.lead else "national" if post is self.national else "")
+        if ladder is not None:
+            ladder.assess(sum(post.estimates.values()), self.magnitude, self.density, self.conditions)
 
-    def _assess_conditions(self, triggers: list[FloodTrigger]) -> None:
-        """Plans graded by reported conditions (flood control, forest fire): the most severe level met."""
-        for t in triggers:                          # most severe first
-            met = sorted(self.conditions.intersection(t.reported))
-            if met:
-                self._raise(t.level, t.commander, f"{met[0]} reported")
-                return
-
-    def _raise(self, level: str, commander: str, reason: str) -> None:
-        if more_severe(level, self._pending_level) and more_severe(level, self.level):
-            self._pending_level = level
-            self.lead._record("level_decision", "", level=level, reason=reason, commander=commander)
-            self.model.env.process(self._activate(level, commander, reason))
-
-    def _activate(self, level: str, commander: str, reason: str):
-        yield self.model.env.timeout(self.plan.response.activation_delay_min[level])
-        if more_severe(level, self.level):
-            self.level = level
-            self.lead._record("level", "", level=level, reason=reason, commander=commander)
-            self.serve_queue()
-            if self.queue:
-                self.request_mutual_aid()
+    def level_changed(self) -> None:
+        """A ladder's level took effect: requests waiting for national assets may now be served."""
+        self.serve_queue()
+        if self.queue:
+            self.request_mutual_aid()
 
     def order_level(self, level: str, reason: str) -> None:
-        """The room sets the level: raises take the activation delay, lowering applies at once."""
-        if more_severe(level, self.level):
-            self._raise(level, "as ordered", reason)
+        """The room sets the lead post's level: raises take the activation delay, lowering applies at once."""
+        ladder = self.ladders["provincial"]
+        if more_severe(level, ladder.level):
+            ladder.raise_to(level, "as ordered", reason)
         else:
-            self.level = self._pending_level = level
-            self.lead._record("level", "", level=level, reason=reason, commander="as ordered")
+            ladder.set_now(level, reason)
 
     def unlocked(self, owner: CommandPost) -> bool:
         """National assets and central reserves need level II or I, unless command is flat."""
-        return owner is not self.national or self.flat or self.level in ("I", "II")
+        return owner is not self.national or self.flat or self.top_level in ("I", "II")
 
     # -- requests --------------------------------------------------------------------------------
     def request_flight(self, group, origin: CommandPost, purpose: str) -> None:
@@ -279,7 +253,7 @@ class Command:
 
     def _held_in_reserve(self, aircraft) -> bool:
         share = self.plan.dispatch.reserve_share
-        if share == 0 or self.level == "I":
+        if share == 0 or self.top_level == "I":
             return False
         same = [a for a in self.model.aircraft if a.base.icao == aircraft.base.icao and a.status != "unserviceable"]
         idle = [a for a in same if a.status == "idle"]
@@ -424,7 +398,7 @@ class Command:
     def request_mutual_aid(self, force: bool = False) -> None:
         """Ask the plan's partner regions once, when requests wait and the level allows it (II or I),
         or at once when the room orders it (`force`)."""
-        allowed = force or self.flat or self.level in ("I", "II")
+        allowed = force or self.flat or self.top_level in ("I", "II")
         if self.aid_requested or not self.plan.mutual_aid or not allowed:
             return
         self.aid_requested = True

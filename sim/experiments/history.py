@@ -40,7 +40,7 @@ def _compare(loaded: LoadedScenario, rows: list[dict[str, Any]]) -> dict[str, An
         values = np.array([r.get(kpi, math.nan) for r in rows], float)
         values = values[~np.isnan(values)]
         band = _band(values, record)
-        if kpi == "command.level_rank":        # ranks are not quantities: no ratio
+        if kpi.endswith("level_rank"):         # ranks are not quantities: no ratio
             band["log10_ratio"] = None
         facts.append({"kpi": fact.kpi, "record": fact.value, "source": fact.source, "note": fact.note, **band})
     return {"scenario": loaded.scenario.scenario, "title": loaded.scenario.title, "runs": len(rows), "facts": facts}
@@ -48,8 +48,8 @@ def _compare(loaded: LoadedScenario, rows: list[dict[str, Any]]) -> dict[str, An
 
 def _as_number(kpi: str, value: float | str) -> tuple[str, float]:
     """A response level is compared by its rank (I = 1 ... IV = 4)."""
-    if kpi == "command.level":
-        return "command.level_rank", float(LEVEL_RANK[str(value)])
+    if kpi in ("command.level", "command.national.level"):
+        return kpi + "_rank", float(LEVEL_RANK[str(value)])
     return kpi, float(value)
 
 

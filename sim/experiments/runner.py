@@ -27,7 +27,8 @@ from sim.scenario.overrides import apply_overrides
 from sim.scenario.schema import LoadedScenario, load_scenario, with_plan
 
 Row = dict[str, Any]
-FLAT_DICTS = ("hazard.intensity_area_km2", "command.level_time_min")   # dict KPIs kept as one column per key
+# dict KPIs kept as one column per key
+FLAT_DICTS = ("hazard.intensity_area_km2", "command.level_time_min", "command.national.level_time_min")
 
 
 @dataclass(frozen=True)

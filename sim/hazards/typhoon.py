@@ -23,6 +23,9 @@ from sim.hazards.warnings import PublicWarning, evacuate, warn
 from sim.world.geo import gazetteer, haversine_km
 
 GALE_MS = 13.9                       # Beaufort 7: the CMA "7-level wind circle"
+# Tropical-cyclone grades by 2-min maximum wind near the centre (GB/T 19201-2006 热带气旋等级), m/s
+LANDFALL_GRADES = ((51.0, "super_typhoon"), (41.5, "strong_typhoon"), (32.7, "typhoon"),
+                   (24.5, "severe_tropical_storm"), (17.2, "tropical_storm"), (0.0, "tropical_depression"))
 GRID_MIN = 5.0
 DAMAGE_WIND = np.array([24.5, 32.7, 41.5, 51.0])         # Beaufort 10, 12, 14, 16 (m/s)
 HOMELESS_SHARE = np.array([0.002, 0.01, 0.03, 0.08])     # houses damaged; assumption
@@ -92,11 +95,18 @@ class Typhoon(BaseModel):
     def hours(self) -> np.ndarray:
         return np.arange(self.track[0].h, self.track[-1].h + 1e-9, GRID_MIN / 60)
 
+    def forecast_grade(self) -> str:
+        """The grade forecast at landfall (the track fix nearest the landfall point; the best track
+        stands in for the forecast), by the national tropical-cyclone grades (GB/T 19201-2006)."""
+        near = min(self.track, key=lambda p: float(haversine_km(p.lat, p.lon, *self.landfall)))
+        return next(name for floor, name in LANDFALL_GRADES if near.wind_ms >= floor)
+
     def run(self, model):
         """Ground aircraft by base wind, strike places by wind, start the rain flood, alert command."""
         env = model.env
         yield env.timeout(max(0.0, self.track[0].h * 60 - env.now))
         model.command.take_lead(self.landfall)
+        model.command.report_condition(self.type, f"forecast_{self.forecast_grade()}_landfall", "")
         model.recorder.record(env.now, "typhoon", "hazard", "", name=self.name, landfall=list(self.landfall),
                               track=[[p.h * 60, p.lat, p.lon, p.wind_ms] for p in self.track])
         env.process(self._track(model))

@@ -41,7 +41,12 @@ class AviationSettings(Frozen):
     recon_work_min: float
 
 
+ForceKind = Literal["fire_rescue", "military", "professional", "social"]
+
+
 class GroundType(Frozen):
+    kind: ForceKind = "fire_rescue"    # the channel that tasks it (military: through its own request)
+    activation_min: float = Field(0.0, ge=0)   # from the quake until it can be tasked
     speed_factor: float
     rescue_per_hour: float
     crew: int
@@ -52,6 +57,35 @@ class GroundType(Frozen):
 class ReliefItem(Frozen):
     per_person_day: float
     kg_per_unit: float
+    once: bool = False                 # needed once (a tent), not every day
+
+
+class ClearingType(Frozen):
+    kind: ForceKind = "professional"
+    debris_km_per_h: float = Field(gt=0)
+    buried_share: dict[Literal["closed", "slowed"], float]
+    speed_factor: float = Field(gt=0)
+    crew: int
+    activation_min: float = Field(0.0, ge=0)
+
+
+class TruckType(Frozen):
+    payload_kg: float = Field(gt=0)
+    speed_factor: float = Field(gt=0)
+    loading_t_per_h: float = Field(gt=0)
+    unload_min: float = Field(ge=0)
+
+
+class LastLegMode(Frozen):
+    kmh: float = Field(gt=0)
+    kg_per_carrier: float = Field(gt=0)
+    carriers: int = Field(gt=0)
+
+
+class Restock(Frozen):
+    reorder_share: float = Field(ge=0, le=1)
+    production_lead_h: float = Field(ge=0)
+    production_per_day: float = Field(ge=0)
 
 
 class RoadSettings(Frozen):
@@ -68,6 +102,7 @@ class QuakeTrigger(Frozen):
     magnitude_dense: float
     magnitude_fairly_dense: float
     commander: Literal["national", "provincial", "municipal", "county"]
+    magnitude_anywhere: float = 99.0     # some provincial plans judge by magnitude alone outside cities
 
 
 class FloodTrigger(Frozen):
@@ -115,7 +150,12 @@ class Catalogue(Frozen):
     aircraft: dict[str, AircraftType]
     aviation_settings: AviationSettings
     ground_units: dict[str, GroundType]
+    clearing_teams: dict[str, ClearingType]
+    reopened_factor: dict[Literal["closed", "slowed"], float]
+    truck_types: dict[str, TruckType]
+    last_leg_modes: dict[Literal["porters", "boat"], LastLegMode]
     relief_items: dict[str, ReliefItem]
+    restock: Restock
     road_settings: RoadSettings
     response_levels: dict[str, list[QuakeTrigger] | list[FloodTrigger]]
     population_density_per_km2: Density

@@ -113,15 +113,25 @@ class GroundForce(Strict):
     owner: PostLevel | None = None       # default: the post of the station's own level (county or municipal)
 
 
+class Fleet(Strict):
+    """A depot's own trucks: payload and loading rate from the catalogue's `truck_types`."""
+    type: str = "relief_truck"
+    count: Units = 1
+    bays: Annotated[int, Field(gt=0, le=100)] = Field(2, description="loading bays: trucks loaded at once")
+
+
 class Depot(Strict):
     level: DepotLevel
     place: str
     stock: dict[str, Annotated[float, Field(ge=0, le=MAX_STOCK)]]
+    site: str | None = Field(None, description="a scenario site (a town) where a township depot stands")
+    trucks: Fleet | None = Field(None, description="none: one convoy of unlimited capacity per consignment")
 
 
 class Forces(Strict):
     aviation: list[AviationForce] = []
     fire_rescue: list[GroundForce] = []
+    engineering: list[GroundForce] = Field([], description="road-clearing teams (catalogue clearing_teams)")
     depots: list[Depot] = []
 
 
@@ -159,6 +169,7 @@ class CommandSettings(Strict):
 class Response(Strict):
     """Graded response: triggers from the catalogue, and how reports turn into estimates."""
     triggers: str = "earthquake-national-2012"
+    provincial_triggers: str | None = Field(None, description="the lead province's own plan; default: `triggers`")
     activation_delay_min: dict[ResponseLevel, Minutes] = {"I": 60.0, "II": 45.0, "III": 30.0, "IV": 15.0}
     quick_report_min: Minutes = Field(10.0, description="CENC automatic magnitude and intensity map")
     estimate_lag_h: float = Field(6.0, gt=0, le=MAX_HOURS,
@@ -184,6 +195,14 @@ class MutualAid(Strict):
     forces: Forces
 
 
+class Relief(Strict):
+    """How the relief chain runs beyond the first release (issue 18)."""
+    restock: bool = Field(True, description="depots reorder from the level above; central from production")
+    last_leg: Literal["helicopter", "porters", "boat"] = Field(
+        "helicopter", description="from the road's end to a site no road reaches")
+    military_request_min: Minutes = Field(120.0, description="a request to the military through its channel")
+
+
 class Plan(Strict):
     plan: str
     objectives: list[Objective] = []
@@ -192,6 +211,7 @@ class Plan(Strict):
     response: Response = Response()
     dispatch: Dispatch = Dispatch()
     mutual_aid: list[MutualAid] = []
+    relief: Relief = Relief()
 
 
 class Roads(Strict):
@@ -248,11 +268,11 @@ class LoadedScenario(Strict):
     def effective(self) -> Scenario:
         """The scenario with the plan's pre-positioned forces added to its own."""
         pre = self.plan.prepositioned
-        if not (pre.aviation or pre.fire_rescue or pre.depots):
+        if not (pre.aviation or pre.fire_rescue or pre.engineering or pre.depots):
             return self.scenario
         f = self.scenario.forces
         forces = Forces(aviation=[*f.aviation, *pre.aviation], fire_rescue=[*f.fire_rescue, *pre.fire_rescue],
-                        depots=[*f.depots, *pre.depots])
+                        engineering=[*f.engineering, *pre.engineering], depots=[*f.depots, *pre.depots])
         return self.scenario.model_copy(update={"forces": forces})
 
 
@@ -345,9 +365,11 @@ def load_plan(path: str | Path) -> Plan:
     for i, aid in enumerate(plan.mutual_aid):
         found.extend(_place(("mutual_aid", i, "from"), aid.from_))
         found.extend(check_forces(aid.forces, ("mutual_aid", i, "forces")))
-    if plan.response.triggers not in load_catalogue().response_levels:
-        found.append((("response", "triggers"), _unknown("trigger set", plan.response.triggers,
-                                                         load_catalogue().response_levels)))
+    sets = load_catalogue().response_levels
+    for key in ("triggers", "provincial_triggers"):
+        name = getattr(plan.response, key)
+        if name is not None and name not in sets:
+            found.append((("response", key), _unknown("trigger set", name, sets)))
     problems = [doc.problem(loc, msg) for loc, msg in found]
     if problems:
         raise ScenarioError(problems)
@@ -395,6 +417,9 @@ def _references(region: Region | None, forces: Forces | None, sites: list[Site |
             out.append((("region", "provinces", i), exc.args[0]))
     if forces is not None:
         out.extend(check_forces(forces, ("forces",)))
+        names = {s.name for s in sites or [] if s is not None}
+        out.extend(((("forces", "depots", i, "site"), f"'{d.site}' is not one of the scenario's sites")
+                    for i, d in enumerate(forces.depots) if d.site and sites is not None and d.site not in names))
     for i, site in enumerate(sites or []):
         if site is not None and site.county:
             out.extend(_place(("sites", i, "county"), site.county))
@@ -440,12 +465,18 @@ def check_forces(forces: Forces, at: Loc) -> list[tuple[Loc, str]]:
         if g.type not in cat.ground_units:
             out.append(((*at, "fire_rescue", i, "type"), _unknown("ground unit type", g.type, cat.ground_units)))
         out.extend(_place((*at, "fire_rescue", i, "station"), g.station))
+    for i, g in enumerate(forces.engineering):
+        if g.type not in cat.clearing_teams:
+            out.append(((*at, "engineering", i, "type"), _unknown("clearing team type", g.type, cat.clearing_teams)))
+        out.extend(_place((*at, "engineering", i, "station"), g.station))
     central = cat.central_reserve_depots.cities
     for i, d in enumerate(forces.depots):
         out.extend(_place((*at, "depots", i, "place"), d.place))
         if d.level == "central" and d.place not in central:
             out.append(((*at, "depots", i, "place"), f"{d.place} has no central reserve depot; the central "
                         f"depots are at {', '.join(central)} (sim/scenario/catalogue.yaml, with sources)"))
+        if d.trucks and d.trucks.type not in cat.truck_types:
+            out.append(((*at, "depots", i, "trucks", "type"), _unknown("truck type", d.trucks.type, cat.truck_types)))
         for item in d.stock:
             if item not in cat.relief_items:
                 out.append(((*at, "depots", i, "stock", item), _unknown("relief item", item, cat.relief_items)))
