@@ -37,6 +37,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         console.print(history_table(block))
         for i, source in enumerate(dict.fromkeys(f["source"] for f in block["facts"]), 1):
             console.print(f"  [{i}] {source}")
+        if block["failed"]:
+            console.print(f"  {len(block['failed'])} runs failed: {block['failed'][0]}")
     return 0
 
 

@@ -27,7 +27,7 @@ def test_pager_rate_is_chinas_lognormal():
 def test_expected_deaths_match_pager_at_the_reference_response():
     """Killed at once + trapped dying at M5 + critically injured dying at the reference care time = D."""
     for s in (7.5, 8.5, 9.5):
-        trapped, injured = eq.casualty_rates(s)
+        trapped, injured = eq.casualty_rates(eq.fatality_rate(s))
         m4, m5 = eq.KILLED_AT_ONCE_M4, eq.POST_COLLAPSE_M5
         critical = IMMEDIATE_SHARE * injured * (1 - critical_survival(REFERENCE_CARE_MIN))
         deaths = trapped * (m4 + m5 * (1 - m4)) + critical

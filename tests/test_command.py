@@ -79,7 +79,7 @@ def test_level_is_decided_on_lagging_reports_not_the_truth(luding_runs):
         if true_dead >= 50:       # the truth reaches level II at onset ...
             ii = [e for e in decisions if e.data["level"] in ("I", "II")]
             # ... but the post can only decide once reports add up to it (or the magnitude rule fires)
-            assert not ii or ii[0].t > model.plan.response.quick_report_min
+            assert not ii or ii[0].t >= model.plan.response.quick_report_min
             assert all(e.t >= d.t + model.plan.response.activation_delay_min[e.data["level"]] - 1e-9
                        for e in levels for d in decisions if d.data["level"] == e.data["level"])
         for d in decisions:

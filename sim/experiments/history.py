@@ -29,8 +29,13 @@ def history(paths: list[Path], runs: int, seed: int = 0, workers: int | None = N
     tasks = [Task(f"{k:03d}-{i:06d}", str(p), seed + i, vary=False)
              for k, p in enumerate(paths) for i in range(runs)]
     rows = run_tasks(tasks, workers, scheduler, label="history")
-    return [_compare(s, [r for r in rows if r["task_id"].startswith(f"{k:03d}-") and not r["error"]])
-            for k, s in enumerate(loaded)]
+    blocks = []
+    for k, s in enumerate(loaded):
+        mine = [r for r in rows if r["task_id"].startswith(f"{k:03d}-")]
+        block = _compare(s, [r for r in mine if not r["error"]])
+        block["failed"] = [r["error"].splitlines()[0] for r in mine if r["error"]]
+        blocks.append(block)
+    return blocks
 
 
 def _compare(loaded: LoadedScenario, rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -52,6 +52,7 @@ from sim.world.geo import bearing_deg, haversine_km
 
 PAGER_THETA, PAGER_BETA = 10.328811, 0.100058   # China (CN), PAGER fatality.xml v2.2 (Jaiswal & Wald 2010)
 PAGER_MAX_S = 10.0                               # PAGER caps shaking at MMI X
+URBAN_SHARE = 0.6389          # urban share of China's people, 7th census 2020 (NBS communiqué No. 7, 2021-05-11)
 KILLED_AT_ONCE_M4 = 0.2      # Coburn & Spence 2002, masonry: dead among trapped at collapse
 POST_COLLAPSE_M5 = 0.5       # Coburn & Spence 2002: mortality of the trapped, community + emergency services
 # (event, dead, missing, injured, source): official tolls; calibration set for the injured ratio
@@ -193,22 +194,24 @@ class Damage:
     homeless: int
 
 
-def casualty_rates(s: float) -> tuple[float, float]:
-    """Shares of people trapped (alive or not) and injured at intensity `s`, within PAGER's deaths.
+def casualty_rates(deaths: float) -> tuple[float, float]:
+    """Shares of people trapped (alive or not) and injured where PAGER's share killed is `deaths`.
 
     PAGER's deaths D include the critically injured who died in the response the tolls record:
     the immediate category (IMMEDIATE_SHARE of the injured) times their mortality at a reference
     time to care. What is left of D is the trapped's: D_trapped = T (M4 + M5 (1 - M4))."""
-    deaths = fatality_rate(s)
     injured = INJURED_PER_DEATH * deaths
     critical_deaths = IMMEDIATE_SHARE * injured * (1.0 - critical_survival(REFERENCE_CARE_MIN))
     trapped = max(0.0, deaths - critical_deaths) / (KILLED_AT_ONCE_M4 + POST_COLLAPSE_M5 * (1 - KILLED_AT_ONCE_M4))
     return trapped, injured
 
 
-def damage(intensity_value: float, population: int, rng: np.random.Generator) -> Damage:
-    """People killed, trapped alive, injured and needing relief at a place of given intensity."""
-    trapped_rate, injured_rate = casualty_rates(intensity_value)
+def damage(intensity_value: float, population: int, rng: np.random.Generator,
+           death_rate: float | None = None) -> Damage:
+    """People killed, trapped alive, injured and needing relief at a place of given intensity
+    (`death_rate`: PAGER's share killed over the place's area, where it was integrated)."""
+    rate = fatality_rate(intensity_value) if death_rate is None else death_rate
+    trapped_rate, injured_rate = casualty_rates(rate)
     trapped_all = rng.binomial(population, min(1.0, trapped_rate))
     killed = rng.binomial(trapped_all, KILLED_AT_ONCE_M4)
     injured = rng.binomial(population - trapped_all, min(1.0, injured_rate))
@@ -222,6 +225,22 @@ def road_factors(intensities: np.ndarray, mountain: np.ndarray, rng: np.random.G
     p_close = np.interp(intensities, INTENSITY_POINTS, ROAD_CLOSE_P) * np.where(mountain, 1.0, 0.3)
     closed = rng.random(len(intensities)) < p_close
     return np.where(closed, np.inf, np.interp(intensities, INTENSITY_POINTS, ROAD_SLOW))
+
+
+def _blend(seat_intensity: float, spread_rate: float | None) -> float:
+    """A county's share killed: its urban people at the seat, the rest spread over its land."""
+    seat = fatality_rate(seat_intensity)
+    return seat if spread_rate is None else URBAN_SHARE * seat + (1 - URBAN_SHARE) * spread_rate
+
+
+def cell_fatality_rates(s: np.ndarray) -> np.ndarray:
+    """`fatality_rate` over an array of intensities (0 where s <= 0)."""
+    from scipy.special import ndtr  # here: validating a scenario needs no scipy
+    s = np.minimum(np.asarray(s, float), PAGER_MAX_S)
+    out = np.zeros_like(s)
+    pos = s > 0
+    out[pos] = ndtr(np.log(s[pos] / PAGER_THETA) / PAGER_BETA)
+    return out
 
 
 class Earthquake(BaseModel):
@@ -238,6 +257,28 @@ class Earthquake(BaseModel):
     @property
     def origin(self) -> tuple[float, float]:
         return self.epicentre
+
+    def county_exposure(self, world, floor: float) -> tuple[dict[int, float], dict[int, float]]:
+        """Per candidate county (by index): PAGER's share killed averaged over its land, its people
+        spread evenly there, and the highest intensity on it. PAGER counts people where they live
+        (LandScan); a county judged at its seat alone puts a rural county's whole population at one
+        point, near or far from the rupture. Only cells within the floor's isoseismal are shaken."""
+        lat, lon, km2, owner = world.county_cells()
+        reach = 10 ** ((A_LONG + C_M * self.magnitude - floor) / B_LONG)
+        near = np.flatnonzero((owner >= 0) & (haversine_km(self.epicentre[0], self.epicentre[1], lat, lon) <= reach))
+        if not len(near):
+            return {}, {}
+        ii = intensity(self.magnitude, self.epicentre, self.strike_deg, lat[near], lon[near], floor)
+        shaken = ii >= floor
+        near, ii = near[shaken], ii[shaken]
+        who = owner[near]
+        killed = np.bincount(who, weights=cell_fatality_rates(ii) * km2[near], minlength=len(world.candidates))
+        area = np.bincount(owner[owner >= 0], weights=km2[owner >= 0], minlength=len(world.candidates))
+        peak = np.zeros(len(world.candidates))
+        np.maximum.at(peak, who, ii)
+        counties = np.unique(who)
+        return ({int(i): float(killed[i] / area[i]) for i in counties if area[i] > 0},
+                {int(i): float(peak[i]) for i in counties})
 
     def run(self, model):
         """At onset: shake every candidate place and road, create the affected groups, alert command."""
@@ -258,6 +299,8 @@ class Earthquake(BaseModel):
         model.damage_roads(hit, road_factors(at_roads[hit], roads.mountain[hit], model.streams["roads"]))
         model.command.take_lead(self.epicentre)
         rng = model.streams["hazard"]
-        groups = [model.hit(place, damage(float(v), place.population, rng))
-                  for place, v in zip(cands, at_places) if v >= floor and place.population > 0]
+        rates, peak = self.county_exposure(w, floor)
+        groups = [model.hit(place, damage(float(v), place.population, rng, _blend(v, rates.get(i))))
+                  for i, (place, v) in enumerate(zip(cands, at_places))
+                  if max(v, peak.get(i, 0.0)) >= floor and place.population > 0]
         model.command.quick_report(self, groups)

@@ -39,6 +39,7 @@ class World:
     cand_lat: np.ndarray = field(init=False)     # candidates' coordinates, for hazards that test them all
     cand_lon: np.ndarray = field(init=False)
     _counties: list[int] = field(init=False)     # indices of the candidates that are counties
+    _cells: tuple | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.cand_lat = np.array([p.lat for p in self.candidates])
@@ -64,6 +65,18 @@ class World:
         people = sum(p.population for p in self.candidates if (self.county_of.get(p.id, p.id)) in near)
         area = sum(self.area_km2[i] for i in near)
         return float(people / area) if area else 0.0
+
+    def county_cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The region's land cells as (lat, lon, km², index of the candidate county holding it or -1):
+        where a county's people live, spread evenly over its land, for hazards that integrate
+        over a county rather than judge it at its seat. Built once per world."""
+        if self._cells is None:
+            grid = boundaries.land_grid(self.provinces)
+            amap = {c.amap: c.code for c in boundaries.county_areas(self.provinces).values() if c.amap}
+            index = {p.id: i for i, p in enumerate(self.candidates) if p.level == "county"}
+            owner = np.array([index.get(amap.get(code, ""), -1) for code in grid.counties], dtype=np.int64)
+            self._cells = (grid.lat, grid.lon, grid.cell_km2, owner[grid.county] if len(grid.county) else owner[:0])
+        return self._cells
 
     def land_area_km2_at_or_above(self, value, levels) -> dict[float, float]:
         """Land area of the region where `value(lat, lon)` >= each level (see boundaries.LandGrid)."""
