@@ -39,3 +39,14 @@ def test_history_command_prints_the_table():
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert "model vs record" in out.stdout and "rescue.deaths" in out.stdout and "Ministry of Emergency" in out.stdout
+
+
+def test_effect_command_pairs_a_change_on_the_same_seeds():
+    from sim.experiments.effect import effect
+    report = effect(LUDING, {"forces.aviation": [{"type": "Y-12", "base": "ZUUU", "count": 1}]}, runs=3, workers=1,
+                    vary=False)
+    deaths = next(k for k in report["kpis"] if k["kpi"] == "rescue.deaths")
+    assert not report["failed"] and deaths["n"] == 3 and deaths["diff"] > 0
+    out = subprocess.run([sys.executable, "run_sim.py", "effect", str(LUDING), "--set", "forces.aviation[0].count=oops",
+                          "--runs", "2"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 2 and "forces.aviation" in out.stderr and "Traceback" not in out.stderr

@@ -46,7 +46,16 @@ def _loaded(scenario: str, plan: str | None, overrides: tuple[tuple[str, Any], .
     loaded = load_scenario(scenario)
     if plan:
         loaded = with_plan(loaded, plan)
-    return apply_overrides(loaded, dict(overrides)) if overrides else loaded
+    return apply_overrides(loaded, {k: thaw(v) for k, v in overrides}) if overrides else loaded
+
+
+def freeze(value: Any) -> Any:
+    """An override value a Task can carry (hashable: lists and dicts as tagged JSON text)."""
+    return ("json", json.dumps(value, sort_keys=True)) if isinstance(value, (list, dict)) else value
+
+
+def thaw(value: Any) -> Any:
+    return json.loads(value[1]) if isinstance(value, tuple) and value[:1] == ("json",) else value
 
 
 def run_task(task: Task) -> Row:
