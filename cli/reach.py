@@ -38,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     goal = s.add_mutually_exclusive_group(required=True)
     goal.add_argument("--add", type=int, metavar="K", help="add K bases maximising covered population (MCLP)")
     goal.add_argument("--cover", type=float, metavar="SHARE", help="fewest bases to cover this population share (LSCP)")
+    s.add_argument("--candidates", type=Path, metavar="FILE.csv",
+                   help="candidate bases anywhere instead of every airport (columns name, lat, lon, type, count)")
     s.add_argument("--types", default="helicopters",
                    help="'helicopters' (the catalogue's), 'fleet' (the scenario's), or type names, comma-separated")
     s.add_argument("--within", type=float, default=TWO_HOURS_MIN, help="time standard in minutes (default 120)")
@@ -139,7 +141,8 @@ def cmd_site(args: argparse.Namespace) -> int:
     from sim.scenario.catalogue import load_catalogue
     from sim.scenario.schema import load_scenario
     from sim.studies.reach import make_bases, scenario_reach, static_reach
-    from sim.studies.siting import candidate_bases, coverage, lscp, mclp
+    from sim.studies.siting import candidate_bases, candidate_points, coverage, lscp, mclp
+    from sim.world.bases import read_bases_csv
     from sim.world.geo import gazetteer
     loaded = load_scenario(args.scenario)
     types = _types(args.types, loaded)
@@ -150,8 +153,9 @@ def cmd_site(args: argparse.Namespace) -> int:
     extra = _extra(args)
     reach = scenario_reach(loaded, args.prone, extra)
     airports = list(gazetteer().airports.values())
-    cov = coverage(candidate_bases(airports, types, s.start, s.hours, cat), reach.sites, reach.minutes, airports,
-                   cat, args.within)
+    candidates = (candidate_points(read_bases_csv(args.candidates), s.start, s.hours, cat) if args.candidates
+                  else candidate_bases(airports, types, s.start, s.hours, cat))
+    cov = coverage(candidates, reach.sites, reach.minutes, airports, cat, args.within)
     sol = mclp(cov, args.add) if args.add is not None else lscp(cov, args.cover)
     report = site_report(cov, sol, args, types)
     if sol is not None and args.map:

@@ -89,3 +89,16 @@ def test_site_cover_reports_when_the_target_cannot_be_met(capsys):
 def test_site_rejects_an_unknown_aircraft_type(capsys):
     assert main(["site", "scenarios/national-aviation.yaml", "--add", "1", "--types", "Mi-17"]) == 2
     assert "unknown aircraft type(s) Mi-17" in capsys.readouterr().err
+
+
+def test_site_chooses_among_candidate_points_from_a_csv(tmp_path, capsys):
+    csv = tmp_path / "candidates.csv"
+    csv.write_text("name,lat,lon,type,count\n泸定临时起降点,29.91,102.23,Mi-171,1\n远处,34.0,98.0,H125,1\n",
+                   encoding="utf-8")
+    assert main(["site", "scenarios/luding-2022.yaml", "--add", "1", "--within", "45", "--candidates", str(csv),
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["candidates"] == 2 and [a["name"] for a in out["added"]] == ["泸定临时起降点"]
+    csv.write_text("name,lat,lon,type,count\nbad,99,102.23,Mi-171,1\n", encoding="utf-8")
+    assert main(["site", "scenarios/luding-2022.yaml", "--add", "1", "--candidates", str(csv)]) == 2
+    assert f"{csv}:2: lat:" in capsys.readouterr().err

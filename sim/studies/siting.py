@@ -56,6 +56,17 @@ def candidate_bases(airports: Sequence[Airport], types: Sequence[str], start: da
     return out
 
 
+def candidate_points(forces: Sequence, start: datetime, hours: float, cat: Catalogue) -> list[Base]:
+    """Candidate bases anywhere (forest-protection stations, helipads, landing points): one per CSV
+    row of `read_bases_csv`, with the type that row names."""
+    from sim.world.bases import resolve_base
+    out = []
+    for f in forces:
+        spec, where = cat.aircraft[f.type], resolve_base(f.base)
+        out.append(Base(f"{f.type}@{where.icao}", f.type, spec, where, *ready_minutes(spec, where, start, hours)))
+    return out
+
+
 def coverage(candidates: Sequence[Base], sites: Sites, existing_min: np.ndarray, airports: Sequence[Airport],
              cat: Catalogue, within_min: float) -> Coverage:
     """Coverage sets N_i of every site under the time standard."""
