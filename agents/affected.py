@@ -2,6 +2,11 @@
 
 Trapped people's survival is decided in closed form at the moment of rescue, the critically
 injured's at the moment they reach definitive care (`sim.hazards.care`): no ticking.
+
+Basic needs recur every day (Sphere: water, food per person per day; a tent once): `needs` is the
+cumulative total of the days begun so far, and day d is covered when deliveries reach what was
+needed by its end. Day 1 covered is `relieved_at` (the 10-hour target); later days feed
+`relief.days_short`.
 """
 from __future__ import annotations
 
@@ -30,7 +35,9 @@ class AffectedGroup(mesa.Agent):
         self.rescued = 0          # extracted alive from rubble
         self.evacuated = 0        # flown or driven out to care
         self.homeless = hit.homeless
-        self.needs = needs        # one day of basic needs for the homeless, per item
+        self.needs = needs        # basic needs of the homeless for the days begun so far, per item
+        self.day, self.covered = 1, 0                 # days begun, days whose needs are delivered
+        self.marks: list[dict[str, float]] = []      # cumulative needs at the end of each past day
         self.delivered = {item: 0.0 for item in needs}
         self.relieved_at: float | None = None if self.homeless else 0.0
         self.known = False        # reported to command yet?
@@ -142,14 +149,51 @@ class AffectedGroup(mesa.Agent):
         return {k: v - self.shipped[k] for k, v in self.needs.items() if v - self.shipped[k] > 1e-9}
 
     def outstanding(self) -> dict[str, float]:
-        """What is still missing of one day's basic needs."""
+        """What is still missing of the basic needs of the days begun so far."""
         return {k: max(0.0, v - self.delivered[k]) for k, v in self.needs.items() if v - self.delivered[k] > 1e-9}
 
-    def receive(self, items: dict[str, float], now_min: float) -> bool:
-        """Add delivered supplies; True when this delivery completes basic relief."""
+    def receive(self, items: dict[str, float], now_min: float) -> list[int]:
+        """Add delivered supplies; the days whose needs this delivery completes (day 1 = basic relief)."""
         for k, v in items.items():
             self.delivered[k] = self.delivered.get(k, 0.0) + v
-        if self.relieved_at is None and not self.outstanding():
+        return self._cover(now_min)
+
+    def _cover(self, now_min: float) -> list[int]:
+        days = []
+        while self.covered < self.day:
+            mark = self.marks[self.covered] if self.covered < len(self.marks) else self.needs
+            if any(v - self.delivered.get(k, 0.0) > 1e-9 for k, v in mark.items()):
+                break
+            self.covered += 1
+            days.append(self.covered)
+        if days and self.relieved_at is None:
             self.relieved_at = now_min
-            return True
-        return False
+        elif self.relieved_at is None and not self.outstanding():   # needs grew and were met again (a second hit)
+            self.relieved_at = now_min
+            days.append(1)
+        return days
+
+    def days(self):
+        """Every 24 h after the impact a new day of needs begins; a known site asks for it at once."""
+        model = self.model
+        items = model.catalogue.relief_items
+        while True:
+            self._record_needs()
+            yield model.env.timeout(24 * 60)
+            self.new_day({k: float(math.ceil(self.homeless * it.per_person_day)) for k, it in items.items()
+                          if not it.once and self.homeless})
+            if self.known and self.homeless:
+                county = model.command.post(model.world.county_of.get(self.place.id, self.place.id))
+                model.command.request_relief(self, county)
+
+    def _record_needs(self) -> None:
+        if self.homeless:
+            self.model.recorder.record(self.model.env.now, "needs", "", self.place.id, day=self.day,
+                                       people=self.homeless)
+
+    def new_day(self, daily: dict[str, float]) -> None:
+        """Another day begins: the day just ended keeps its total, today's needs add to it."""
+        self.marks.append(dict(self.needs))
+        self.day += 1
+        for k, v in daily.items():
+            self.needs[k] = self.needs.get(k, 0.0) + v

@@ -4,6 +4,11 @@ Where every road to the site is cut, the unit asks command for a helicopter: the
 with seats flies it in from its station (as many of the crew as it has seats, working at that
 share of the team's rate), as Mi-171s flew teams into Moxi in 2022.
 
+Forces beyond fire-rescue (PLA / armed police, professional and social rescue teams) are the same
+agent with their catalogue `kind` and `activation_min`: they cannot be tasked until activated, and
+military units only through the military channel (`Command.may_task`). A team waiting for a
+helicopter drives instead when a cleared road reaches its site first (`DRIVE`).
+
 Extraction is worked in one-hour shifts (heavy USAR teams work around the clock, INSARAG); each
 shift hands the people reached to `AffectedGroup.extract`, which decides survival at that moment.
 """
@@ -20,6 +25,7 @@ from sim.scenario.catalogue import GroundType
 from sim.world.geo import haversine_km
 
 SHIFT_MIN = 60.0
+DRIVE = -1.0          # what `Command.request_insertion`'s event fires with when a road has reopened
 
 
 class FireRescueUnit(mesa.Agent):
@@ -30,7 +36,7 @@ class FireRescueUnit(mesa.Agent):
         super().__init__(model)
         self.name, self.type_name, self.spec, self.owner = name, type_name, spec, owner
         self.station = self.node = station
-        self.status = status
+        self.status = "activating" if status == "idle" and spec.activation_min > 0 else status
         self.missions = simpy.Store(model.env)
         model.env.process(self.run())
 
@@ -46,6 +52,11 @@ class FireRescueUnit(mesa.Agent):
         return float(np.min(by_road + boat_km / self.spec.boat_kmh * 60))
 
     def run(self):
+        if self.status == "activating":
+            yield self.model.env.timeout(self.spec.activation_min)
+            self.status = "idle"
+            self._record("activated", "", force=self.spec.kind)
+            self.model.command.team_free(self)
         while True:
             mission: Mission = yield self.missions.get()
             yield from self._rescue(mission)
@@ -60,12 +71,14 @@ class FireRescueUnit(mesa.Agent):
             self.status = "awaiting_airlift"
             self._record("blocked", group.place.id)
             share = yield self.model.command.request_insertion(self, group)
-            if not share:
+            if share == DRIVE:
+                share, minutes = 1.0, self.eta_min(group.node)
+            elif not share:
                 group.teams_assigned -= 1
                 self.status = "idle"
                 self._record("stand_down", group.place.id, reason="no helicopter could fly the team in")
                 return
-        else:
+        if math.isfinite(minutes):
             self.status = "driving"
             self._record("depart", group.place.id, minutes=minutes, to=[group.place.lat, group.place.lon])
             yield env.timeout(minutes)

@@ -1,29 +1,45 @@
 """Relief supplies: depots of the five-level reserve and the consignments that leave them.
 
-A depot's stock is one `simpy.Container` per item. A consignment carries what a depot released to
-one affected group, by road (loading + road time) or, when no road reaches the group, by airlift
-sorties that compete with rescue flights for the same aircraft. Stock is conserved:
-initial = in depots + in transit + delivered, at every moment.
+A depot's stock is one `simpy.Container` per item. A depot with a fleet (`trucks:`) ships a
+consignment as truck trips of at most one payload each: a trip waits for a free truck, then a free
+loading bay, loads at the fleet's rate, and picks its road when it leaves, so a road reopened
+meanwhile is used. Where no road reaches the group, the last leg is the plan's `relief.last_leg`:
+airlift sorties (competing with rescue flights), or porters or boats from the road's end. A depot
+without a fleet ships each consignment as one convoy of unlimited capacity (loading + road time).
+Depots below their reorder point restock from the level above; the central level from production.
+Stock is conserved: initial + produced = in depots + in transit + delivered, at every moment.
 """
 from __future__ import annotations
 
 import math
 
 import mesa
+import numpy as np
 import simpy
 
 from agents.missions import Mission
-from sim.world.geo import Place
+from sim.world.geo import Place, haversine_km
+
+ABOVE = {"township": "county", "county": "municipal", "municipal": "provincial", "provincial": "central"}
 
 
 class SupplyDepot(mesa.Agent):
     """A reserve depot at one level of the five-level system."""
 
     def __init__(self, model, name: str, level: str, place: Place, node: int, stock: dict[str, float],
-                 owner) -> None:
+                 owner, fleet=None) -> None:
+        """`fleet`: the scenario's `trucks:` entry (None: unlimited convoys)."""
         super().__init__(model)
         self.name, self.level, self.place, self.node, self.owner = name, level, place, node, owner
         self.stock = {item: simpy.Container(model.env, init=qty) for item, qty in stock.items()}
+        self.opening = dict(stock)
+        self.on_order: dict[str, float] = {}
+        self.producing = False
+        self.fleet = fleet
+        self.truck = model.catalogue.truck_types[fleet.type] if fleet else None
+        trucks = max(1, round(fleet.count * model.plan.relief.fleet_scale)) if fleet else 0
+        self.trucks = simpy.Resource(model.env, trucks) if fleet else None
+        self.bays = simpy.Resource(model.env, fleet.bays) if fleet else None
 
     def release(self, wanted: dict[str, float]) -> dict[str, float]:
         """Take what is on hand of each wanted item, at once (a Container get with stock is immediate)."""
@@ -34,42 +50,85 @@ class SupplyDepot(mesa.Agent):
             if amount > 0:
                 box.get(amount)
                 out[item] = amount
+        if out and self.model.plan.relief.restock:
+            self.model.command.restock(self)
         return out
+
+    def shortfall(self) -> dict[str, float]:
+        """Below the reorder point: what brings each item back to its opening stock (less what is on order)."""
+        share = self.model.catalogue.restock.reorder_share
+        out = {}
+        for item, box in self.stock.items():
+            gap = self.opening[item] - box.level - self.on_order.get(item, 0.0)
+            if box.level < share * self.opening[item] and gap > 1e-9:
+                out[item] = gap
+        return out
+
+    def receive_stock(self, items: dict[str, float]) -> None:
+        """A transfer or a production batch arrives."""
+        for k, v in items.items():
+            if k not in self.stock:
+                self.stock[k] = simpy.Container(self.model.env, init=0)
+                self.opening.setdefault(k, 0.0)
+            self.stock[k].put(v)
+            self.on_order[k] = max(0.0, self.on_order.get(k, 0.0) - v)
+        self.model.command.stock_arrived()
+
+    def produce(self):
+        """Production capacity (产能储备) behind a central depot: after the lead time, a share of the
+        opening stock a day, for as long as any item stays below the reorder point."""
+        env, rs = self.model.env, self.model.catalogue.restock
+        self.producing = True
+        yield env.timeout(rs.production_lead_h * 60)
+        while gap := self.shortfall():
+            batch = {k: min(v, rs.production_per_day * self.opening[k]) for k, v in gap.items()}
+            for k, v in batch.items():
+                self.model.produced[k] = self.model.produced.get(k, 0.0) + v
+            self.receive_stock(batch)
+            self.model.recorder.add(env.now, "produced", self.name, self.place.id, {"items": batch})
+            yield env.timeout(24 * 60)
+        self.producing = False
 
 
 class Consignment(mesa.Agent):
-    """Supplies on their way from one depot to one group."""
+    """Supplies on their way from one depot to one group (or, subclassed, to another depot)."""
 
     def __init__(self, model, depot: SupplyDepot, group, items: dict[str, float], road_min: float) -> None:
         super().__init__(model)
         self.depot, self.group, self.items = depot, group, items
-        self.mode = "air" if math.isinf(road_min) else "road"
+        last_leg = model.plan.relief.last_leg
+        self.mode = "road" if math.isfinite(road_min) else ("air" if last_leg == "helicopter" else last_leg)
         self.name = f"consignment#{self.unique_id}"
         for k, v in items.items():
             model.in_transit[k] = model.in_transit.get(k, 0.0) + v
-            group.shipped[k] = group.shipped.get(k, 0.0) + v
+        self._count_shipped(items)
         model.env.process(self.run(road_min))
 
+    def _count_shipped(self, items: dict[str, float]) -> None:
+        for k, v in items.items():
+            self.group.shipped[k] = self.group.shipped.get(k, 0.0) + v
+
     def run(self, road_min: float):
-        env = self.model.env
-        minutes = self.model.catalogue.road_settings.loading_min + road_min if self.mode == "road" else None
         src, dst = self.depot.place, self.group.place
+        minutes = self.model.catalogue.road_settings.loading_min + road_min if self.mode == "road" else None
         self._record("dispatch", src.id, mode=self.mode, items=self.items, to=dst.id, depot=self.depot.name,
                      lat=src.lat, lon=src.lon, to_pos=[dst.lat, dst.lon], minutes=minutes)
-        if self.mode == "road":
-            yield env.timeout(minutes)
-            self.arrived(self.items, "truck")
+        if self.mode == "air":
+            sorties = [m for chunk in self._chunks(self.model.command.max_airlift_kg()) if (m := self._airlift(chunk))]
+            yield self.model.env.all_of([m.done for m in sorties])
             return
-        sorties = [m for chunk in self._chunks() if (m := self._airlift(chunk))]
-        yield env.all_of([m.done for m in sorties])
+        payload = self.depot.truck.payload_kg if self.depot.truck else math.inf
+        trips = [self.model.env.process(self.trip(chunk)) for chunk in self._chunks(payload)]
+        yield self.model.env.all_of(trips)
 
-    def _chunks(self) -> list[dict[str, float]]:
-        """Split the load into sorties of at most one helicopter payload (the largest in the fleet)."""
-        kg = {k: self.model.catalogue.relief_items[k].kg_per_unit for k in self.items}
-        payload = self.model.command.max_airlift_kg()
-        if payload <= 0:
+    def _chunks(self, payload_kg: float) -> list[dict[str, float]]:
+        """Split the load into loads of at most one payload (a truck's, or the largest helicopter's)."""
+        if payload_kg <= 0:
             return []
-        chunks, current, room = [], {}, payload
+        if math.isinf(payload_kg):
+            return [dict(self.items)]
+        kg = {k: self.model.catalogue.relief_items[k].kg_per_unit for k in self.items}
+        chunks, current, room = [], {}, payload_kg
         for item, qty in self.items.items():
             left = qty
             while left > 1e-9:
@@ -79,7 +138,7 @@ class Consignment(mesa.Agent):
                 room -= take * kg[item]
                 if room <= 1e-6:
                     chunks.append(current)
-                    current, room = {}, payload
+                    current, room = {}, payload_kg
         if current:
             chunks.append(current)
         return chunks
@@ -90,14 +149,90 @@ class Consignment(mesa.Agent):
         self.model.command.request_air(mission)
         return mission
 
+    def trip(self, cargo: dict[str, float]):
+        """One truck load: wait for a truck and a bay, load, drive the road as it is at departure,
+        then (where no road reaches) the last leg; the truck drives back before it is free again."""
+        env, depot = self.model.env, self.depot
+        truck = depot.trucks.request() if depot.trucks else None
+        if truck is not None:
+            yield truck
+            with depot.bays.request() as bay:
+                yield bay
+                yield env.timeout(self._kg(cargo) / (depot.truck.loading_t_per_h * 1000) * 60)
+        else:
+            yield env.timeout(self.model.catalogue.road_settings.loading_min)
+        drive, end = self._route()
+        if math.isinf(drive):
+            self._record("stranded", self.group.place.id, items=cargo, reason="no road to the road's end")
+            if truck is not None:
+                depot.trucks.release(truck)
+            return
+        self._record("truck_depart", depot.place.id, items=cargo, to=self.group.place.id, minutes=drive)
+        yield env.timeout(drive)
+        if end != self.group.node:
+            if self.mode not in self.model.catalogue.last_leg_modes:   # roads closed again: fly it
+                self._airlift(cargo)
+                if truck is not None:
+                    depot.trucks.release(truck)
+                return
+            yield env.timeout(self._last_leg_min(end, cargo))
+        self.arrived(cargo, "truck" if end == self.group.node else self.mode)
+        if truck is not None:
+            yield env.timeout((depot.truck.unload_min or 0.0) + drive)
+            depot.trucks.release(truck)
+
+    def _kg(self, cargo: dict[str, float]) -> float:
+        return sum(v * self.model.catalogue.relief_items[k].kg_per_unit for k, v in cargo.items())
+
+    def _route(self) -> tuple[float, int]:
+        """(truck minutes to the group, or to the open node nearest it where no road reaches; that node)."""
+        roads = self.model.world.roads
+        speed = self.depot.truck.speed_factor if self.depot.truck else 1.0
+        minutes = roads.minutes_from(self.depot.node) / speed
+        node = self.group.node
+        if math.isfinite(minutes[node]):
+            return float(minutes[node]), node
+        n = roads.nodes[node]
+        km = np.where(np.isfinite(minutes), haversine_km(n.lat, n.lon, roads.lat, roads.lon), np.inf)
+        end = int(np.argmin(km))
+        return float(minutes[end]), end
+
+    def _last_leg_min(self, end: int, cargo: dict[str, float]) -> float:
+        """Porters or boats from the road's end: round trips of the whole crew, in closed form."""
+        roads, rs = self.model.world.roads, self.model.catalogue.road_settings
+        mode = self.model.catalogue.last_leg_modes[self.mode]
+        a, b = roads.nodes[end], roads.nodes[self.group.node]
+        km = float(haversine_km(a.lat, a.lon, b.lat, b.lon)) * rs.detour_factor
+        trips = math.ceil(self._kg(cargo) / (mode.kg_per_carrier * mode.carriers))
+        return (2 * trips - 1) * km / mode.kmh * 60
+
+    def by_road(self, cargo: dict[str, float]) -> None:
+        """An airlift sortie not yet flown goes by truck instead (a road has reopened)."""
+        self._record("reroute", self.group.place.id, items=cargo, mode="road")
+        self.model.env.process(self.trip(cargo))
+
     def arrived(self, cargo: dict[str, float], carrier: str) -> None:
         """Hand cargo to the group (called by the truck leg or by the aircraft)."""
         for k, v in cargo.items():
             self.model.in_transit[k] -= v
             self.model.delivered[k] = self.model.delivered.get(k, 0.0) + v
         self._record("deliver", self.group.place.id, carrier=carrier, items=cargo)
-        if self.group.receive(cargo, self.model.env.now):
-            self._record("relieved", self.group.place.id, people=self.group.homeless)
+        for day in self.group.receive(cargo, self.model.env.now):
+            self._record("relieved", self.group.place.id, people=self.group.homeless, day=day)
 
     def _record(self, kind: str, place: str, **data) -> None:
         self.model.recorder.add(self.model.env.now, kind, self.name, place, data)
+
+
+class Transfer(Consignment):
+    """Restocking: supplies from a depot to the depot below it, by the same trucks and roads."""
+
+    def _count_shipped(self, items: dict[str, float]) -> None:
+        for k, v in items.items():
+            self.group.on_order[k] = self.group.on_order.get(k, 0.0) + v
+
+    def arrived(self, cargo: dict[str, float], carrier: str) -> None:
+        for k, v in cargo.items():
+            self.model.in_transit[k] -= v
+        self.group.receive_stock(cargo)
+        self._record("restocked", self.group.place.id, carrier=carrier, items=cargo, depot=self.group.name)

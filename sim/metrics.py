@@ -6,6 +6,7 @@ the live run that wrote it.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,7 @@ from sim.hazards.warnings import warning_kpis
 
 TWO_HOURS_MIN = 120.0
 TEN_HOURS = 10.0
+DAY_MIN = 24 * 60.0
 
 
 def _pct(values: list[float], q: float) -> float | None:
@@ -29,22 +31,17 @@ def _pct(values: list[float], q: float) -> float | None:
 def summarize(events: Iterable[Event]) -> dict[str, Any]:
     """The KPI dictionary of one run."""
     events = list(events)
-    impacts = _impacts(events)
-    onset: dict[str, float] = {}
-    for e in events:
-        if e.kind == "impact":
-            onset.setdefault(e.place, e.t)          # clocks start when each site is first hit
+    impacts, onsets = _impacts(events)
     first: dict[str, float] = {}
-    for e in events:
-        airborne = e.kind == "arrive" and e.data.get("mission") in ("rescue", "airlift")
-        if airborne and e.t >= onset.get(e.place, math.inf):
-            first.setdefault(e.place, e.t - onset[e.place])
-    arrival = {site: first.get(site) for site in impacts}
-    times = [t if t is not None else math.inf for t in arrival.values()]
     relieved: dict[str, float] = {}
     for e in events:
-        if e.kind == "relieved":
-            relieved.setdefault(e.place, e.t - onset.get(e.place, 0.0))
+        airborne = e.kind == "arrive" and e.data.get("mission") in ("rescue", "airlift")
+        if airborne or (e.kind == "relieved" and e.data.get("day", 1) == 1):    # the first day's needs covered
+            at = _site_at(onsets, e.place, e.t)
+            if at is not None:
+                (first if airborne else relieved).setdefault(at[1], e.t - at[0])
+    arrival = {site: first.get(site) for site in impacts}
+    times = [t if t is not None else math.inf for t in arrival.values()]
     need = {site: d["homeless"] for site, d in impacts.items() if d["homeless"] > 0}
     hours = {site: (relieved[site] / 60 if site in relieved else None) for site in need}
     people = sum(need.values())
@@ -59,6 +56,7 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
     return {
         "aviation.first_arrival_min": {k: (round(v, 2) if v is not None else None) for k, v in arrival.items()},
         "aviation.share_within_2h": round(sum(t <= TWO_HOURS_MIN for t in times) / len(times), 4) if times else None,
+        "aviation.share_within_2h_by_province": share_within_2h_by_province(arrival),
         "aviation.p50_min": _pct(times, 50),
         "aviation.p90_min": _pct(times, 90),
         "relief.hours": {k: (round(v, 3) if v is not None else None) for k, v in hours.items()},
@@ -73,26 +71,97 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
         "sites": len(impacts),
         "population.affected": sum(d["population"] for d in impacts.values()),
         **care,
+        **relief_day_kpis(events),
+        **road_kpis(events),
         **hazard_kpis(events),
         **command_kpis(events),
         **warning_kpis(events),
     }
 
 
-def _impacts(events: list[Event]) -> dict[str, dict[str, Any]]:
-    """Per place, what every hazard that hit it did, summed (a place hit twice is one site)."""
+def share_within_2h_by_province(arrival: dict[str, float | None]) -> dict[str, float]:
+    """Share of each province's sites reached within 2 h, keyed by the province's adcode (from the
+    county adcode that opens a site's key; sites below county level, `site:...`, have none)."""
+    by: dict[str, list[bool]] = {}
+    for site, t in arrival.items():
+        code = site.partition(INCIDENT_SEP)[0]
+        if len(code) >= 6 and code.isdigit():
+            by.setdefault(code[:2].ljust(len(code), "0"), []).append(t is not None and t <= TWO_HOURS_MIN)
+    return {p: round(sum(v) / len(v), 4) for p, v in sorted(by.items())}
+
+
+INCIDENT_SEP = "#"          # site key of an incident at a place: "<place>#<incident id>"
+
+
+def _impacts(events: list[Event]) -> tuple[dict[str, dict[str, Any]], dict[str, list[tuple[float, str]]]]:
+    """Sites and what every hazard did there, summed, and each place's (onset, site) in time order.
+
+    A place hit twice is one site, except that each incident of an incident stream (`incident` in
+    the impact) is a site of its own, with its own clock: the 2 h question is asked once per incident."""
     out: dict[str, dict[str, Any]] = {}
+    onsets: dict[str, list[tuple[float, str]]] = {}
     for e in events:
         if e.kind != "impact":
             continue
-        if e.place not in out:
-            out[e.place] = dict(e.data)
+        incident = e.data.get("incident")
+        at = onsets.get(e.place)
+        key = f"{e.place}{INCIDENT_SEP}{incident}" if incident else (at[-1][1] if at else e.place)
+        if key not in out:
+            out[key] = dict(e.data)
+            onsets.setdefault(e.place, []).append((e.t, key))    # clocks start when each site is first hit
             continue
-        d = out[e.place]
+        d = out[key]
         for k in ("killed", "trapped", "injured", "homeless"):
             d[k] += e.data[k]
         d["intensity"] = max(d["intensity"], e.data["intensity"])
-    return out
+    return out, onsets
+
+
+def _site_at(onsets: dict[str, list[tuple[float, str]]], place: str, t: float) -> tuple[float, str] | None:
+    """(onset, site) of the latest site at a place struck by time t, or None."""
+    at = onsets.get(place)
+    if not at or t < at[0][0]:
+        return None
+    return at[bisect_right(at, (t, "\uffff")) - 1]
+
+
+def relief_day_kpis(events: list[Event]) -> dict[str, Any]:
+    """Person-days without basic needs: each day's homeless count, for the part of that day (up to
+    the horizon) before deliveries covered the day's needs. 0 when every day is covered at its start."""
+    horizon = max((e.t for e in events), default=0.0)
+    covered: dict[tuple[str, int], float] = {}
+    for e in events:
+        if e.kind == "relieved":
+            covered.setdefault((e.place, e.data.get("day", 1)), e.t)
+    short = 0.0
+    for e in events:
+        if e.kind == "needs" and e.t < horizon:
+            end = min(e.t + DAY_MIN, horizon, covered.get((e.place, e.data["day"]), math.inf))
+            short += e.data["people"] * max(0.0, end - e.t) / DAY_MIN
+    return {"relief.days_short": round(short, 1)}
+
+
+def road_kpis(events: list[Event]) -> dict[str, Any]:
+    """Hours from each link's closure until a clearing team reopened it (None: never), and from each
+    site's cut-off until a road joined it to the top depot again (None: never in the horizon)."""
+    closed: dict[str, float] = {}
+    cut: dict[str, float] = {}
+    reopened: dict[str, float] = {}
+    joined: dict[str, float] = {}
+    for e in events:
+        if e.kind == "road_damage":
+            for a, b in e.data["closed"]:
+                closed.setdefault(f"{a}|{b}", e.t)
+            for site in e.data.get("cut_off", ()):
+                cut.setdefault(site, e.t)
+        elif e.kind == "road_cleared":
+            reopened.setdefault("|".join(e.data["link"]), e.t)
+            for site in e.data["reconnected"]:
+                joined.setdefault(site, e.t)
+    hours = {k: (round((reopened[k] - t) / 60, 2) if k in reopened else None) for k, t in closed.items()}
+    back = {k: (round((joined[k] - t) / 60, 2) if k in joined else None) for k, t in cut.items()}
+    return {"roads.reopened_h": hours, "roads.cut_off_h": back,
+            "roads.links_reopened": sum(v is not None for v in hours.values())}
 
 
 def hazard_kpis(events: list[Event]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import gc
 import math
 import zlib
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, partial
 
 import mesa
 import numpy as np
@@ -19,11 +19,13 @@ import simpy
 
 from agents.affected import AffectedGroup
 from agents.aviation import AviationAsset
+from agents.engineering import ClearingTeam
 from agents.ground import FireRescueUnit
 from agents.supply import SupplyDepot
 from sim.command.coordination import Command
 from sim.events import Recorder
 from sim.hazards.earthquake import Damage
+from sim.hazards.incidents import start_incidents
 from sim.scenario.catalogue import load_catalogue
 from sim.scenario.schema import LoadedScenario
 from sim.scenario.variation import closed_bases, vary_hazards
@@ -32,6 +34,7 @@ from sim.world.geo import Place, gazetteer, gc_km
 from sim.world.world import build_world
 
 STREAMS = ("hazard", "roads", "comms", "rescue", "varies", "triage")
+LEVEL_RANK = {"central": 0, "provincial": 1, "municipal": 2, "county": 3, "township": 4}
 
 
 @cache
@@ -75,14 +78,18 @@ class ResponseModel(mesa.Model):
         self.in_transit: dict[str, float] = {}
         self.wind_holds: dict[tuple[str, str], list[tuple[float, float]]] = {}   # (place, aircraft kind) -> spells
         self.delivered: dict[str, float] = {}
+        self.produced: dict[str, float] = {}           # added by production capacity (restocking)
         self.groups: list[AffectedGroup] = []
         self.group_at: dict[str, AffectedGroup] = {}     # place id -> its one group
+        self.idle_aircraft: set[AviationAsset] = set()   # kept by AviationAsset.status: command's index
         self.aircraft = self._aircraft()
         self.teams = self._teams()
         self.depots = self._depots()
+        self.clearers = self._clearers()
         self.max_team_rate = max((t.spec.rescue_per_hour for t in self.teams), default=0.0)
         for hz in self.spec.hazards:
             self.env.process(hz.run(self))
+        self.incidents = start_incidents(self, partial(substream, seed)) if self.spec.incidents else []
 
     def _varied(self, spec):
         """This run's draw of what the scenario's `varies:` block lets vary."""
@@ -124,7 +131,9 @@ class ResponseModel(mesa.Model):
             owner = self.owner_post(force.owner, self.world.nearest_county(base.lat, base.lon).id)
             for k in range(force.count):
                 name = f"{force.type}-{base.icao}-{k + 1}"
-                out.append(AviationAsset(self, name, force.type, self.catalogue.aircraft[force.type], base, owner))
+                work = partial(force.work_min.sample, substream(self.seed, f"work:{name}")) if force.work_min else None
+                out.append(AviationAsset(self, name, force.type, self.catalogue.aircraft[force.type], base, owner,
+                                         work=work))
         self._split_roles(out)
         rate = varies.unserviceable if varies else 0.0
         for a in out:
@@ -166,11 +175,24 @@ class ResponseModel(mesa.Model):
         geo, out = gazetteer(), []
         post_level = {"central": "national", "provincial": "provincial", "municipal": "municipal",
                       "county": "county", "township": "county"}
+        sites = {p.name: p for p in self.world.places.values() if p.level == "site"}
         for d in self.spec.forces.depots:
-            place = geo.find(d.place)
-            owner = self.owner_post(post_level[d.level], place.id)
+            place = sites[d.site] if d.site else geo.find(d.place)
+            owner = self.owner_post(post_level[d.level], self.world.county_of.get(place.id, place.id))
             out.append(SupplyDepot(self, f"{d.level}-depot-{place.name}", d.level, place, self.node_at(place),
-                                   dict(d.stock), owner))
+                                   dict(d.stock), owner, d.trucks))
+        return out
+
+    def _clearers(self) -> list[ClearingTeam]:
+        """Road-clearing teams of `forces.engineering`, tasked by the post of their station's level."""
+        geo, out = gazetteer(), []
+        for force in self.spec.forces.engineering:
+            station = geo.find(force.station)
+            owner = self.owner_post(force.owner or ("county" if station.level == "county" else "municipal"),
+                                    station.id)
+            spec = self.catalogue.clearing_teams[force.type]
+            out.extend(ClearingTeam(self, f"{force.type}-{station.name}-{k + 1}", force.type, spec,
+                                    self.node_at(station), owner) for k in range(force.count))
         return out
 
     def add_aid_forces(self, forces, receiver, requested_at: float) -> list:
@@ -197,6 +219,16 @@ class ResponseModel(mesa.Model):
                                    status="transferring")
                 self.teams.append(u)
                 done.append(self.env.process(self._arrive(u, transfer, requested_at)))
+        for force in forces.engineering:
+            station = geo.find(force.station)
+            node = self.node_at(station)
+            transfer = self.command.ground_transfer_min(station.lat, station.lon, node)
+            spec = self.catalogue.clearing_teams[force.type]
+            for k in range(force.count):
+                c = ClearingTeam(self, f"{force.type}-{station.name}-aid{k + 1}", force.type, spec, node, receiver,
+                                 status="transferring")
+                self.clearers.append(c)
+                done.append(self.env.process(self._arrive(c, transfer, requested_at)))
         return done
 
     def _region_airport(self, post):
@@ -209,12 +241,14 @@ class ResponseModel(mesa.Model):
         self.recorder.record(self.env.now, "mutual_aid_arrived", unit.name, "",
                              after_request_min=self.env.now - requested_at)
         self.command.serve_queue()
+        self.command.clearing_free(unit)
 
     # -- what hazards call ------------------------------------------------------------------------
     def hit(self, place: Place, hit: Damage, **extra) -> AffectedGroup:
         """People at a place are affected: a group with its needs, reported by its county post.
-        A place hit again keeps its one group, which takes what the new hit adds. `extra`
-        (e.g. `hazard="flood", depth_m=1.2`) goes into the impact event."""
+        A place hit again keeps its one group, which takes what the new hit adds; a new incident
+        there (`incident=` in `extra`, from an incident stream) is a new call for an aircraft too.
+        `extra` (e.g. `hazard="flood", depth_m=1.2`) goes into the impact event."""
         items, w = self.catalogue.relief_items, self.world
         group = self.group_at.get(place.id)
         if group is not None:
@@ -233,6 +267,8 @@ class ResponseModel(mesa.Model):
                     self.command.request_teams(group, post, post.teams_needed(group))
                 if added.homeless:
                     self.command.request_relief(group, post)
+                if "incident" in extra:
+                    self.command.request_flight(group, post, "rescue")
             return group
         needs = {k: float(math.ceil(hit.homeless * it.per_person_day)) for k, it in items.items() if hit.homeless}
         group = AffectedGroup(self, place, hit, self.node_at(place), needs, w.elevation.get(place.id))
@@ -243,6 +279,9 @@ class ResponseModel(mesa.Model):
             self._cut_off(group)
         self.groups.append(group)
         self._record_impact(place, hit, **extra)
+        if self.spec.hours > 24:
+            self.env.process(group.days())
+        self.command.local_relief(group)
         self.command.post(w.county_of.get(place.id, place.id)).learn_of(group)
         return group
 
@@ -286,8 +325,29 @@ class ResponseModel(mesa.Model):
     def damage_roads(self, edges: np.ndarray, factors: np.ndarray) -> None:
         """Slow or close road segments (inf closes) and record which closed."""
         roads = self.world.roads
-        roads.damage(edges, factors)
-        roads.warm([t.node for t in self.teams] + [d.node for d in self.depots])
+        if np.any(roads.factor[edges] != factors):        # a hazard that changed no road keeps every distance
+            roads.damage(edges, factors)
+            roads.warm([t.node for t in self.teams] + [d.node for d in self.depots])
         closed = [[roads.nodes[roads.u[e]].id, roads.nodes[roads.v[e]].id] for e in edges[np.isinf(factors)]]
         self.recorder.record(self.env.now, "road_damage", "hazard", "", closed=closed,
-                             slowed=int(np.isfinite(factors).sum()))
+                             slowed=int(np.isfinite(factors).sum()), cut_off=self.cut_off_sites())
+
+    def cut_off_sites(self) -> list[str]:
+        """Affected places no road joins to the top depot (where relief comes from), by place id."""
+        if not self.depots or not self.group_at:
+            return []
+        top = min(self.depots, key=lambda d: (LEVEL_RANK[d.level], d.unique_id))
+        minutes = self.world.roads.minutes_from(top.node)
+        return sorted(pid for pid, g in self.group_at.items() if math.isinf(minutes[g.node]))
+
+    def reopen_road(self, edge: int, factor: float, by: str) -> None:
+        """A clearing team has reopened a segment: new weights from now, waiting routes re-planned."""
+        roads = self.world.roads
+        was, before = float(roads.factor[edge]), set(self.cut_off_sites())
+        roads.damage(np.array([edge]), np.array([factor]))
+        roads.warm([t.node for t in self.teams] + [d.node for d in self.depots])
+        self.recorder.record(self.env.now, "road_cleared", by, "",
+                             link=[roads.nodes[roads.u[edge]].id, roads.nodes[roads.v[edge]].id],
+                             was=None if math.isinf(was) else was, factor=factor,
+                             reconnected=sorted(before - set(self.cut_off_sites())))
+        self.command.road_reopened(edge)

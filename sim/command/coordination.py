@@ -19,8 +19,10 @@ from typing import Any
 from simpy.events import Timeout
 
 from agents.command_post import CommandPost
+from agents.engineering import damaged_edges
+from agents.ground import DRIVE
 from agents.missions import Mission
-from agents.supply import Consignment
+from agents.supply import ABOVE, Consignment, Transfer
 from sim.command.dispatch import POLICIES
 from sim.command.response import LEVELS, SEVERITY, Ladder, more_severe
 from sim.world.geo import gazetteer, haversine_km
@@ -67,6 +69,11 @@ class Command:
         self.conditions: set[str] = set()   # reported by floods, typhoons, fires, dammed lakes
         self.insertions: list[tuple] = []   # (team, group): teams waiting for a helicopter to fly them in
         self.played: set[str] = set()       # names of posts a drill room plays: the model does not decide for them
+        self.road_work: dict[int, Any] = {}   # damaged segment -> the group whose request named it
+        self.clearing: set[int] = set()       # segments a clearing team is tasked to
+        self.cleared: set[int] = set()
+        self.military: bool | None = None     # the military channel: None not asked, False asked, True open
+        self.short: set = set()               # groups whose relief request found no stock
 
     # -- hierarchy -------------------------------------------------------------------------------
     def post(self, place_id: str) -> CommandPost:
@@ -203,6 +210,7 @@ class Command:
             self._start(Request("ground", group, origin, self.model.env.now, count=count))
 
     def request_relief(self, group, origin: CommandPost) -> None:
+        self.request_clearing(group, origin)
         if group.outstanding():
             self._start(Request("relief", group, origin, self.model.env.now))
 
@@ -228,6 +236,7 @@ class Command:
         req.holder = post
         if req.kind == "relief":
             post._record("shortage", req.group.place.id, items=req.group.outstanding())
+            self.short.add(req.group)
             return
         post._record("queue", req.group.place.id, request=req.kind, purpose=req.purpose)
         self.queue.append(req)
@@ -240,9 +249,13 @@ class Command:
             return self._fill_ground(req, post)
         return self._fill_relief(req, post)
 
+    def idle_aircraft(self) -> list:
+        """Idle aircraft in fleet order (the model's index, not a scan of the fleet)."""
+        return sorted(self.model.idle_aircraft, key=lambda a: a.unique_id)
+
     def _free_aircraft(self, post: CommandPost, mission: Mission) -> list:
         out = []
-        for a in self.model.aircraft:
+        for a in self.idle_aircraft():
             if not (a.status == "idle" and not a.missions.items and post.controls(a.owner) and self.unlocked(a.owner)
                     and a.can_serve(mission)):
                 continue
@@ -272,13 +285,13 @@ class Command:
     def _commit_idle(self, post: CommandPost) -> None:
         """A post that has approved a rescue flight commits its other idle helicopters to the people
         still waiting for evacuation (nearest first), without a further request up the chain."""
-        for a in self.model.aircraft:
+        for a in self.idle_aircraft():
             if a.status == "idle" and not a.missions.items and post.controls(a.owner):
                 self._evacuate_more(a)
 
     def _fill_ground(self, req: Request, post: CommandPost) -> bool:
         free = [u for u in self.model.teams if u.status == "idle" and not u.missions.items
-                and post.controls(u.owner) and self.unlocked(u.owner)]
+                and post.controls(u.owner) and self.unlocked(u.owner) and self.may_task(u)]
         for unit, eta in self.policy["ground"].pick_teams(free, req.group.node, req.count):
             mission = Mission("ground_rescue", req.group, self.model.env.now, done=self.model.env.event())
             req.group.teams_assigned += 1
@@ -332,6 +345,8 @@ class Command:
         if not self.queue:
             return
         for req in self.policy["aviation"].order([r for r in self.queue if r.kind == "aviation"]):
+            if not self.model.idle_aircraft:
+                break                           # no aircraft is free: every remaining request would fail
             if self._fill_air(req, req.holder):
                 self.queue.remove(req)
         for req in self.policy["ground"].order([r for r in self.queue if r.kind == "ground"]):
@@ -355,7 +370,7 @@ class Command:
                 unit.inserted.succeed(0.0)
                 continue
             station = self.model.world.roads.nodes[unit.node]
-            free = [a for a in self.model.aircraft if a.status == "idle" and not a.missions.items
+            free = [a for a in self.idle_aircraft() if a.status == "idle" and not a.missions.items
                     and a.spec.kind == "helicopter" and a.spec.seats > 0 and a.role != "airlift"
                     and self.unlocked(a.owner)]
             times = [(a.ready_delay(now) + a.flight_min(station.lat, station.lon)
@@ -390,6 +405,126 @@ class Command:
             now = self.model.env.now
             mission = Mission("rescue", nearest[2], now, done=self.model.env.event(), purpose="rescue")
             self._assign(aircraft, mission, aircraft.ready_delay(now) + nearest[0], None, aircraft.owner)
+
+    # -- forces beyond fire-rescue ------------------------------------------------------------------
+    def may_task(self, unit) -> bool:
+        """Military units answer only through the military channel, which the lead post opens by a
+        request of its own (with its own delay) the first time such a unit could be tasked."""
+        if unit.spec.kind != "military":
+            return True
+        if self.military is None:
+            self.military = False
+            self.model.env.process(self._military_channel())
+        return self.military
+
+    def _military_channel(self):
+        self.lead._record("request", "", request="military", purpose="military", count=0)
+        yield self.model.env.timeout(self.plan.command.military_request_min)
+        self.military = True
+        self.lead._record("military_approved", "", after_min=self.plan.command.military_request_min)
+        self.serve_queue()
+        self._serve_clearing()
+
+    # -- road clearing -------------------------------------------------------------------------------
+    def request_clearing(self, group, origin: CommandPost) -> None:
+        """The segments into a site that are closed or slowed go on the clearing list (once each)."""
+        if not self.model.clearers:
+            return
+        roads = self.model.world.roads
+        floor = self.model.catalogue.reopened_factor["slowed"]
+        new = [int(e) for e in damaged_edges(roads, [group.node], floor)
+               if int(e) not in self.road_work and int(e) not in self.cleared]
+        if not new:
+            return
+        origin._record("request", group.place.id, request="clearing", purpose="clearing", count=len(new))
+        self.road_work.update(dict.fromkeys(new, group))
+        self._serve_clearing()
+
+    def _serve_clearing(self) -> None:
+        """Each free team takes the segment it would reopen soonest, segments into cut-off sites first."""
+        free = [t for t in self.model.clearers if t.status == "idle" and not t.work.items
+                and self.unlocked(t.owner) and self.may_task(t)]
+        roads = self.model.world.roads
+        cut = {self.model.group_at[p].node for p in self.model.cut_off_sites()} if free else set()
+        for team in free:
+            pending = [e for e in self.road_work if e not in self.clearing]
+            options = [(not {int(roads.u[e]), int(roads.v[e])} & cut, team.reach_min(e)[0] + team.clearing_min(e), e)
+                       for e in pending]
+            best = min((o for o in options if math.isfinite(o[1])), default=None)
+            if best is None:
+                return
+            edge = best[2]
+            self.clearing.add(edge)
+            team.status = "tasked"
+            team.work.put(edge)
+            self.model.recorder.record(self.model.env.now, "dispatch", team.name, self.road_work[edge].place.id,
+                                       mission="clearing", purpose="clearing", eta_min=best[1],
+                                       by=team.owner.name)
+
+    def clearing_free(self, team) -> None:
+        self._serve_clearing()
+
+    def clearing_failed(self, edge: int) -> None:
+        self.clearing.discard(edge)
+
+    def road_reopened(self, edge: int) -> None:
+        """A segment is open again: teams waiting for a helicopter drive if a road now reaches their
+        site; airlift sorties still queued go by truck; waiting requests are served again."""
+        self.road_work.pop(edge, None)
+        self.clearing.discard(edge)
+        self.cleared.add(edge)
+        roads = self.model.world.roads
+        for unit, group in list(self.insertions):
+            if math.isfinite(unit.eta_min(group.node)):
+                self.insertions.remove((unit, group))
+                unit.inserted.succeed(DRIVE)
+        for req in [r for r in self.queue if r.purpose == "airlift"]:
+            shipment = req.mission.consignment
+            if math.isfinite(roads.minutes_from(shipment.depot.node)[req.group.node]):
+                self.queue.remove(req)
+                shipment.by_road(req.mission.cargo)
+                req.mission.done.succeed()
+        self.serve_queue()
+
+    # -- relief beyond the first release ---------------------------------------------------------------
+    def local_relief(self, group) -> None:
+        """A township depot at the stricken place hands out its stock at once: no request climbs."""
+        for depot in self.model.depots:
+            wanted = group.outstanding_unshipped()
+            if depot.level != "township" or depot.node != group.node or not wanted:
+                continue
+            items = depot.release(wanted)
+            if items:
+                Consignment(self.model, depot, group, items, 0.0)
+
+    def restock(self, depot) -> None:
+        """A depot below its reorder point orders from the nearest depots of the levels above (the
+        central level from production capacity); transfers go by the sender's trucks."""
+        gap = depot.shortfall()
+        if not gap:
+            return
+        if depot.level == "central":
+            if not depot.producing:
+                self.model.env.process(depot.produce())
+            return
+        minutes = self.model.world.roads.minutes_from(depot.node)
+        level = ABOVE.get(depot.level)
+        while level and gap:
+            for src in sorted((d for d in self.model.depots if d.level == level and self.unlocked(d.owner)
+                               and math.isfinite(minutes[d.node])), key=lambda d: (minutes[d.node], d.unique_id)):
+                items = src.release(gap)
+                if items:
+                    Transfer(self.model, src, depot, items, float(minutes[src.node]))
+                    depot.owner._record("restock_order", depot.place.id, depot=depot.name, source=src.name,
+                                        items=items)
+                    gap = {k: v - items.get(k, 0.0) for k, v in gap.items() if v - items.get(k, 0.0) > 1e-9}
+            level = ABOVE.get(level)
+
+    def stock_arrived(self) -> None:
+        """New stock somewhere: sites whose requests found none ask again."""
+        short, self.short = self.short, set()
+        for group in short:
+            self.request_relief(group, self.post(self.model.world.county_of.get(group.place.id, group.place.id)))
 
     def max_airlift_kg(self) -> float:
         return max((a.spec.payload_kg for a in self.model.aircraft if a.spec.kind == "helicopter"), default=0.0)

@@ -14,7 +14,7 @@ import numpy as np
 from agents.missions import Mission
 from agents.supply import Consignment
 from sim.hazards.earthquake import Damage
-from sim.scenario.schema import Forces
+from sim.scenario.schema import Forces, check_forces
 from sim.world.geo import gazetteer
 
 LEVELS = ("I", "II", "III", "IV")
@@ -165,7 +165,16 @@ def false_report(model, place: str, deaths: int) -> None:
     model.command.lead.receive(g, deaths, model.command.lead)
 
 
-def add_forces(model, forces: Forces) -> None:
-    """Forces arriving unannounced (volunteer teams, a neighbour's helicopter) join the lead post."""
-    _record(model, "inject_effect", effect="forces_arrive")
+def add_forces(model, forces: Forces | dict) -> None:
+    """Forces arriving unannounced (volunteer or social rescue teams, PLA units, clearing teams, a
+    neighbour's helicopter) join the lead post after their transfer; their kinds keep their channels
+    (military units still answer through the military channel). An MSEL effect passes a mapping."""
+    try:
+        forces = forces if isinstance(forces, Forces) else Forces.model_validate(forces)
+    except ValueError as exc:
+        raise InterventionError(f"forces: {exc}") from None
+    problems = check_forces(forces, ("forces",))
+    if problems:
+        raise InterventionError("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems))
+    _record(model, "inject_effect", effect="forces_arrive", forces=forces.model_dump(exclude_defaults=True))
     model.add_aid_forces(forces, model.command.lead, model.env.now)

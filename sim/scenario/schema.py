@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from sim.hazards import Hazard
+from sim.hazards.incidents import Distribution, IncidentSource, replay_problems
 from sim.metrics import summarize
 from sim.scenario.catalogue import load_catalogue
 from sim.scenario.record import Fact
@@ -35,7 +36,7 @@ ResponseLevel = Literal["I", "II", "III", "IV"]
 LatLon = tuple[float, float]
 
 # What the model can run: beyond these a run allocates without end or overflows a date.
-MAX_HOURS = 24 * 60                  # a 60-day horizon
+MAX_HOURS = 24 * 366                 # a year's horizon (a season of incidents)
 MAX_MINUTES = MAX_HOURS * 60
 YEARS = (1900, 2200)
 MAX_UNITS = 1000                     # aircraft or teams on one line of forces
@@ -104,6 +105,8 @@ class AviationForce(Strict):
     base: str | BasePoint                # ICAO code, a place name (its nearest airport), or a named point
     count: Units = 1
     owner: PostLevel = "provincial"      # whose post tasks it: national assets need response level II or I
+    work_min: Distribution | None = Field(None, description="minutes over a site per rescue mission, drawn "
+                                          "(for validation against queueing theory); default the catalogue's")
 
 
 class GroundForce(Strict):
@@ -164,6 +167,7 @@ class CommandSettings(Strict):
     hop_delay_min: Minutes = Field(10.0, description="a report or request travelling one level")
     comms_repair_min: Minutes = Field(360.0, description="cut communications restored by repair")
     max_teams_per_site: Units = 4
+    military_request_min: Minutes = Field(120.0, description="a request to the military through its own channel")
 
 
 class Response(Strict):
@@ -197,10 +201,10 @@ class MutualAid(Strict):
 
 class Relief(Strict):
     """How the relief chain runs beyond the first release (issue 18)."""
-    restock: bool = Field(True, description="depots reorder from the level above; central from production")
+    restock: bool = Field(False, description="depots reorder from the level above; central from production")
     last_leg: Literal["helicopter", "porters", "boat"] = Field(
         "helicopter", description="from the road's end to a site no road reaches")
-    military_request_min: Minutes = Field(120.0, description="a request to the military through its channel")
+    fleet_scale: float = Field(1.0, gt=0, le=100, description="every depot's truck count times this (sweeps)")
 
 
 class Plan(Strict):
@@ -228,6 +232,7 @@ class Scenario(Strict):
     end: Instant | None = None
     region: Region
     hazards: list[Hazard] = []
+    incidents: list[IncidentSource] = Field([], max_length=50, description="streams or catalogues of incidents")
     scope: Scope | None = None
     sites: list[Site] = []
     forces: Forces = Forces()
@@ -241,8 +246,8 @@ class Scenario(Strict):
     def _end_after_start(self) -> Scenario:
         if self.end is not None and self.end <= self.start:
             raise ValueError(f"end {self.end.isoformat()} is not after start {self.start.isoformat()}")
-        if not self.hazards and self.scope is None:
-            raise ValueError("give at least one hazard, or a scope of disaster-prone sites")
+        if not self.hazards and not self.incidents and self.scope is None:
+            raise ValueError("give at least one hazard or incident stream, or a scope of disaster-prone sites")
         if self.end is None and self.duration_h is None:
             raise ValueError("give duration_h or end")
         if self.hours > MAX_HOURS:
@@ -288,6 +293,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         later = _plan_of(doc, named)[1] if isinstance(named, str) else []
         raise ScenarioError(_by_line(exc.problems + _references_of_valid_parts(doc)) + later) from None
     problems = [doc.problem(loc, msg) for loc, msg in check_references(scenario)]
+    problems.extend(msg for _, msg in replay_problems(scenario.incidents, path.parent, scenario.start))
     if scenario.roads is not None:
         graphml = (path.parent / scenario.roads.graphml).resolve()
         problems.extend(doc.problem(("roads", "graphml"), msg) for msg in graphml_problems(graphml))
