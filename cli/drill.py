@@ -1,4 +1,6 @@
-"""Sub-commands of the drill engine: `drill` (console, headless, resume, branch) and `report` (AAR/IP).
+"""Sub-commands of the drill engine: `drill` (console, headless, resume, branch), `report` (AAR/IP),
+`revise` (accepted improvement items into a re-tested plan revision) and `msel-import` / `msel-export`
+(spreadsheet MSELs).
 
 pygame is imported only for the interactive console, so headless drills and reports never load it.
 """
@@ -26,6 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--resume", type=Path, metavar="LOG", help="rebuild the drill from its log and go on")
     d.add_argument("--branch-at", type=options.minutes, metavar="MINUTES",
                    help="with --resume: replay the log up to this minute, then play --script instead")
+    d.add_argument("--runs", type=options.count, metavar="N",
+                   help="with --branch-at: also replay both decision sets on N seeds (from the drill's) and give "
+                        "the paired difference with its CI (seeds.json, shown by `report --against`)")
+    options.cluster(d)
     d.add_argument("--speed", type=options.positive, default=60.0, help="console: simulated seconds per second")
     d.add_argument("--size", type=options.size, default="1600x900", help="console window, WIDTHxHEIGHT")
     d.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the AAR")
@@ -42,7 +48,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("dir", type=Path, help="a drill's output folder (with drill.jsonl)")
     r.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the report")
     r.add_argument("--against", type=Path, metavar="DIR2", help="a branch of the drill to show side by side")
+    r.add_argument("--signoff", type=Path, metavar="FILE", help="the lead evaluator's observations and signed "
+                                                                "ratings (None: DIR/signoff.yaml if there)")
     r.set_defaults(func=cmd_report)
+    v = options.command(sub, "revise", "improvement items of a drill into a plan revision (<plan>-revN.yaml, "
+                                       "extends: the plan), re-tested against the plan with paired runs")
+    v.add_argument("dir", type=Path, help="a drill's output folder (with drill.jsonl)")
+    v.add_argument("--accept", type=_ids, default=[], metavar="IP-1,IP-3",
+                   help="items to write into the revision (None: only bring the improvement register up to date)")
+    v.add_argument("--runs", type=options.count, default=200, help="paired runs of the re-test (per plan)")
+    v.add_argument("--seed", type=options.seed, default=0, help="seed of the first run; run i uses seed + i")
+    v.add_argument("--plans", type=options.folder, metavar="DIR",
+                   help="where the revision and the register go (None: beside the original plan)")
+    v.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the rewritten AAR")
+    options.cluster(v)
+    v.set_defaults(func=cmd_revise)
+    for name, summary, func in (("msel-export", "an MSEL as a spreadsheet (.xlsx: every part a sheet; .csv: "
+                                 "the injects)", cmd_msel_export),
+                                ("msel-import", "an MSEL from a spreadsheet (.xlsx, or .csv injects with --base), "
+                                 "checked cell by cell", cmd_msel_import)):
+        m = options.command(sub, name, summary)
+        m.add_argument("source", type=Path, help="MSEL .yaml to export, or .xlsx / .csv to import")
+        m.add_argument("--to", type=Path, required=True, help="the file to write (.xlsx, .csv or .yaml)")
+        m.add_argument("--columns", type=Path, help="column map YAML: {sheet: {their header: our field}}")
+        m.add_argument("--base", type=Path, help="import of a .csv: the MSEL YAML whose injects it replaces")
+        m.set_defaults(func=func)
 
 
 def cmd_drill(args: argparse.Namespace) -> int:
@@ -79,10 +109,26 @@ def cmd_drill(args: argparse.Namespace) -> int:
     summary = session.finish()
     session.log.close()
     session.write_outputs(out)
+    if args.branch_at is not None and args.runs:
+        _over_seeds(args, records, session, out)
     from drills.report import write_report
     write_report(out, args.lang)
     _print_end(msel, session, summary, out)
     return 0
+
+
+def _over_seeds(args: argparse.Namespace, records: list[dict], session: Session, out: Path) -> None:
+    """The branch against the drill on N seeds: the logged decisions and the branch's, replayed on each."""
+    from drills.counterfactual import over_seeds, write
+    logged = [r for r in records if r["rec"] == "decision"]
+    result = over_seeds(str(args.msel), logged, session.decided, args.runs, session.seed, args.workers,
+                        args.scheduler)
+    print(f"wrote {write(out, result)}: {args.runs} seeds, branch - drill [95 % CI]:")
+    for k, v in result["kpis"].items():
+        d = v["b_minus_a"]
+        effect = "n/a" if d["diff"] is None else f"{d['diff']:+.3f} [{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]"
+        print(f"  {k:28s} {effect}  (branch better on {v['b_better']:.0%} of seeds)" if v["b_better"] is not None
+              else f"  {k:28s} {effect}")
 
 
 def _codes(args: argparse.Namespace, msel: LoadedMsel) -> tuple[dict[str, str], dict[str, Any]]:
@@ -217,8 +263,49 @@ def cmd_report(args: argparse.Namespace) -> int:
         if folder is not None and not (folder / "drill.jsonl").is_file():
             return options.fail(f"{folder}: no drill.jsonl there (run `drill ... --out {folder}` first)")
     try:
-        paths = write_report(args.dir, args.lang, args.against)
+        paths = write_report(args.dir, args.lang, args.against, args.signoff)
     except DrillLogError as exc:
         return options.fail(f"cannot report: {exc}")
     print("wrote " + ", ".join(str(p) for p in paths))
     return 0
+
+
+def _ids(text: str) -> list[str]:
+    return [i.strip() for i in text.split(",") if i.strip()]
+
+
+def cmd_revise(args: argparse.Namespace) -> int:
+    from drills.log import DrillLogError
+    from drills.report import write_report
+    from drills.revise import RevisionError, revise
+    if not (args.dir / "drill.jsonl").is_file():
+        return options.fail(f"{args.dir}: no drill.jsonl there (run `drill ... --out {args.dir}` first)")
+    try:
+        done = revise(args.dir, args.accept, args.runs, args.seed, args.workers, args.scheduler, args.plans)
+    except (RevisionError, DrillLogError) as exc:
+        return options.fail(str(exc))
+    if "revision" in done:
+        print(f"wrote {done['revision']} (accepted {', '.join(args.accept)}); "
+              f"{args.runs} paired runs from seed {args.seed}, revision - original [95 % CI]:")
+        for o in done["measured"]["objectives"]:
+            effect = "n/a" if o["diff"] is None else f"{o['diff']:+.3f} [{o['ci95'][0]:+.3f}, {o['ci95'][1]:+.3f}]"
+            print(f"  {o['id']:18s} {o['kpi']} {o['target']}: {effect}  {o['verdict']}")
+        write_report(args.dir, args.lang)
+    open_items = [i for i in done["items"] if i["status"] == "open"]
+    print(f"register {done['register']}: {len(done['items'])} items, {len(open_items)} open")
+    return 0
+
+
+def cmd_msel_export(args: argparse.Namespace) -> int:
+    from drills.spreadsheet import export_msel
+    export_msel(args.source, args.to)
+    print(f"wrote {args.to}")
+    return 0
+
+
+def cmd_msel_import(args: argparse.Namespace) -> int:
+    from drills.spreadsheet import import_msel
+    import_msel(args.source, args.to, args.columns, args.base)
+    print(f"wrote {args.to}")
+    return 0
+

@@ -114,12 +114,17 @@ class Expect(Strict):
     unit: str | None = None
     place: str | None = None
     level: ResponseLevel | None = None
+    need: Literal["aviation", "ground", "relief"] | None = None
     after: str = "onset"
+    by: str | None = Field(None, description="the role expected to act (default: the inject's addressee, the "
+                                             "objective's owner)")
 
     def matches(self, decision: dict[str, Any], site_of: dict[str, str]) -> bool:
         """Does a logged decision do what is expected? Levels count when at least as severe; a unit
         may be named by type ("Mi-171" matches "Mi-171-ZUXC-1"); places by name or id."""
         if decision.get("kind") != self.action or not decision.get("ok", True):
+            return False
+        if self.need and decision.get("need") != self.need:
             return False
         if self.level and SEVERITY.index(decision.get("level") or "IV") < SEVERITY.index(self.level):
             return False
@@ -223,11 +228,41 @@ class Role(Strict):
     units: list[UnitKind] | None = Field(None, description="kinds of its post's units this desk tasks")
 
 
+class Evidence(Strict):
+    """What the events give for a critical task (exactly one): an expectation's outcome, the decisions
+    of a kind (by a role), or the first event of a kind (at a place)."""
+    expect: str | None = Field(None, description="an objective or inject id: its expected action's outcome")
+    decision: Action | None = None
+    event: str | None = Field(None, description="an event kind of the recorder: level, mutual_aid_approved, arrive")
+    by: str | None = Field(None, description="decision: only this role's")
+    place: str | None = Field(None, description="event: only at this place")
+
+    @model_validator(mode="after")
+    def _one(self) -> Evidence:
+        if sum(v is not None for v in (self.expect, self.decision, self.event)) != 1:
+            raise ValueError("give exactly one of expect, decision, event")
+        return self
+
+
+class CriticalTask(Strict):
+    """A critical task of an evaluation guide, with the evidence the events give for it."""
+    id: str
+    text: str
+    evidence: list[Evidence] = []
+
+
+class Guide(Strict):
+    """An exercise evaluation guide (EEG): the capability target and the critical tasks behind it."""
+    capability: str
+    tasks: list[CriticalTask] = Field(min_length=1)
+
+
 class Objective(Strict):
     id: str
     text: str
     owner: str = ""
     element: Element = "planning"
+    guide: Guide | None = None
     kpi: str | None = None
     at_least: float | None = None
     at_most: float | None = None
@@ -242,6 +277,21 @@ class Objective(Strict):
         return self
 
 
+Grade = Literal["deficiency", "corrective", "improvement"]
+
+
+class Improvement(Strict):
+    """A corrective action the exercise planners prepared for a finding on an objective or inject, with
+    an optional machine-readable change to the plan: dotted-path patches (as sweep overrides use) or
+    a plan fragment merged like `extends:`."""
+    for_: str = Field(alias="for", description="the objective or inject id whose finding this answers")
+    action: str
+    owner: str | None = Field(None, description="role responsible (default: the finding's owner)")
+    element: Element | None = None
+    change: dict[str, Any] | None = Field(None, description="dotted path -> value, e.g. command.structure: flat")
+    plan: dict[str, Any] | None = Field(None, description="a plan fragment: its keys override the plan's")
+
+
 class Msel(Strict):
     drill: str
     title: str = ""
@@ -250,9 +300,12 @@ class Msel(Strict):
     date: Annotated[dt.date, AfterValidator(_in_years)] | None = Field(
         None, description="day of the exercise: improvement-plan due dates count from it")
     due_days: int = Field(90, gt=0, le=3650, description="days to complete corrective actions")
+    due_days_by_grade: dict[Grade, Annotated[int, Field(gt=0, le=3650)]] = Field(
+        {}, description="days per finding grade (deficiency: before the next drill); others take due_days")
     roles: list[Role] = []
     objectives: list[Objective] = Field(min_length=1)
     injects: list[Inject] = Field(min_length=1)
+    improvements: list[Improvement] = []
 
 
 @dataclass(frozen=True)
@@ -318,8 +371,33 @@ def cross_check(m: Msel, loaded: LoadedScenario) -> list[tuple[Loc, str]]:
             out.extend(_place((*at, "expect", "place"), o.expect.place, sites))
         if roles and o.owner and o.owner not in roles:
             out.append(((*at, "owner"), f"unknown role '{o.owner}'; roles: {', '.join(sorted(roles))}"))
+        out.extend(_role((*at, "expect", "by"), o.expect and o.expect.by, roles))
+        out.extend(_guide((*at, "guide"), o.guide, roles, objectives | set(inject_ids)))
     for n, i in enumerate(m.injects):
         out.extend(_check_inject(("injects", n), i, roles, objectives, inject_ids[:n], sites, end))
+        out.extend(_role(("injects", n, "expect", "by"), i.expect and i.expect.by, roles))
+    for n, item in enumerate(m.improvements):
+        if item.for_ not in objectives | set(inject_ids):
+            out.append((("improvements", n, "for"), f"'{item.for_}' is neither an objective nor an inject id"))
+        out.extend(_role(("improvements", n, "owner"), item.owner, roles))
+    return out
+
+
+def _role(loc: Loc, role: str | None, roles: set[str]) -> list[tuple[Loc, str]]:
+    if role is None or not roles or role in roles:
+        return []
+    return [(loc, f"unknown role '{role}'; roles: {', '.join(sorted(roles))}")]
+
+
+def _guide(at: Loc, guide: Guide | None, roles: set[str], ids: set[str]) -> list[tuple[Loc, str]]:
+    """An evaluation guide's evidence names expectations and roles that exist."""
+    out: list[tuple[Loc, str]] = []
+    for t, task in enumerate(guide.tasks if guide else []):
+        for e, ev in enumerate(task.evidence):
+            loc = (*at, "tasks", t, "evidence", e)
+            if ev.expect is not None and ev.expect not in ids:
+                out.append(((*loc, "expect"), f"'{ev.expect}' is neither an objective nor an inject id"))
+            out.extend(_role((*loc, "by"), ev.by, roles))
     return out
 
 

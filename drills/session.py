@@ -423,6 +423,17 @@ class Session:
             self.acks[key] = self.log.write("ack", t=self.shown, inject=inject_id, role=role)
         return self.acks[key]
 
+    def observe(self, role: str, objective: str, text: str, task: str | None = None) -> dict[str, Any]:
+        """An evaluator's observation, logged at the minute the room sees (the AAR shows it by the evidence)."""
+        from drills.signoff import Observation, observation_problem
+        desk = self.desks.get(role)
+        if desk is None or desk.role.desk != "evaluator":
+            raise ValueError(f"{role} is not an evaluator desk")
+        if (why := observation_problem(self.msel, objective, task or None)) is not None:
+            raise ValueError(why)
+        obs = Observation(objective=objective, task=task or None, text=text.strip(), by=role, t=self.shown)
+        return self.log.write("observation", **obs.model_dump())
+
     def deliver(self, inject_id: str, role: str) -> None:
         """An inject was first shown on a page of its addressee (logged once, for the controller's table)."""
         key = (inject_id, role)

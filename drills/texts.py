@@ -1,6 +1,8 @@
 """Words of the after-action report in English and Chinese (keys shared by both languages)."""
 from __future__ import annotations
 
+import re
+
 KINDS = {"dispatch": ("dispatch", "派遣"), "set_level": ("set response", "调整响应"),
          "mutual_aid": ("request mutual aid", "请求区域联动支援"), "release_stock": ("release stock", "调拨物资"),
          "assign_airlift": ("assign to airlift", "改派物资空运"), "evacuate": ("evacuate", "组织转移"),
@@ -11,8 +13,40 @@ CHANNELS = {"phone": ("phone", "电话"), "radio": ("radio", "电台"), "email":
             "media": ("media", "媒体"), "social": ("social media", "网络舆情"), "in_person": ("in person", "当面"),
             "satellite_phone": ("satellite phone", "卫星电话"), "video": ("video link", "视频连线")}
 
+KPI_NAMES = {"aviation.share_within_2h": ("", "2 小时内航空力量到达比例"),
+             "aviation.p50_min": ("", "首架航空器到达用时中位数"), "aviation.p90_min": ("", "首架航空器到达用时 P90"),
+             "relief.share_within_10h": ("", "10 小时内获基本生活救助比例"),
+             "relief.p90_hours": ("", "基本生活救助用时 P90"), "rescue.rescued_alive": ("", "被困人员生还获救"),
+             "rescue.deaths": ("", "死亡人数"), "command.level": ("", "应急响应级别"),
+             "command.time_to_level_min": ("", "启动应急响应用时"), "command.mutual_aid_min": ("", "区域联动支援用时")}
+EFFECTS = {"new_incident": ("new incident", "新增灾情"), "cut_road": ("road cut", "道路中断"),
+           "unserviceable": ("aircraft unserviceable", "航空器停飞"), "close_base": ("base closed", "机场关闭"),
+           "false_report": ("false report", "不实报告")}
+NEEDS = {"aviation": ("aviation", "航空力量"), "ground": ("ground teams", "地面救援队伍"),
+         "relief": ("relief", "救灾物资")}
+EVENTS = {"level": ("response level set", "响应级别启动"),
+          "mutual_aid_approved": ("mutual aid approved", "区域联动获批"),
+          "mutual_aid_arrived": ("mutual aid arrived", "区域联动力量到达"), "arrive": ("unit arrived", "力量到达"),
+          "launch": ("aircraft launched", "航空器起飞"), "relieved": ("group relieved", "受灾群众获救助"),
+          "deliver": ("supplies delivered", "物资送达"), "rescue": ("people rescued", "人员获救"),
+          "report": ("report", "灾情报告"), "evacuate": ("evacuation", "转移")}
+ITEMS = {"tents": ("tents", "帐篷"), "rations": ("rations", "口粮"), "water_l": ("water (l)", "饮用水（升）"),
+         "quilts": ("quilts", "棉被")}
+STATUSES = {"idle": "待命", "preparing": "准备中", "flying": "飞行中", "working": "作业中", "refuelling": "加油中",
+            "holding": "待机", "loading": "装载中", "driving": "行驶中", "clearing": "抢通中", "activating": "集结中",
+            "awaiting_airlift": "等待空运"}
+# The engine's refusals (sim.command.interventions) in Chinese: pattern -> template.
+ENGINE_ZH = ((r"(\S+) is (\w+), not available", "{0} {1}，不可用"), (r"no unit named '(.+)'", "无此力量 {0}"),
+             (r"no affected site '(.+)'", "无此受灾点 {0}"), (r"no depot '(.+)'", "无此物资库 {0}"),
+             (r"(\S+) cannot serve (\S+) \(.*\)", "{0} 无法执行 {1} 任务（机型、升限或空运任务限制）"),
+             (r"the plan names no mutual-aid partners", "预案未规定区域联动伙伴"),
+             (r"mutual aid has already been requested", "已请求过区域联动支援"),
+             (r"(\S+) holds none of (.+)", "{0} 无 {1} 库存"), (r"(\S+) is not a helicopter", "{0} 不是直升机"),
+             (r"no aircraft based at (\S+)", "{0} 无驻场航空器"), (r"(\S+) needs no more relief", "{0} 已无救助需求"),
+             (r"effect not applied: (.+)", "影响未生效：{0}"))
+
 EN = {
-    "title": "After-action report / improvement plan", "overview": "Exercise overview", "drill": "Drill",
+    "lang": "en", "title": "After-action report / improvement plan", "overview": "Exercise overview", "drill": "Drill",
     "scenario": "Scenario", "seed": "Seed", "date": "Date", "roles": "Player roles", "played": "Play",
     "played_fmt": "{injects} injects released, {decisions} decisions", "branch": "Branch of",
     "objectives": "Objectives (HSEEP ratings P / S / M / U)", "col_id": "ID", "col_objective": "Objective",
@@ -50,6 +84,8 @@ EN = {
     "cause:air_flying": "most time was lost in alert and flight: the aircraft are based far from the sites",
     "cause:relief": "supplies reached the homeless late: long road transfers from the depots, or approvals",
     "cause:late": "the action came after its deadline", "cause:missing": "the action was never taken",
+    "cause:other_role": "another role acted, not the one the inject was addressed to",
+    "cause:ineffective": "the unit ordered could not act: its base was closed",
     "cause:not_released": "the inject that starts its clock never fired", "cause:kpi": "the KPI missed its target",
     "cause:status_board": "the room ordered a unit or resource that was not available",
     "rec:air_learning": "task reconnaissance flights at the quick report to every place it shows cut off; issue "
@@ -76,8 +112,37 @@ EN = {
     "chart_reach": "First aircraft over each site vs the 2 h target", "chart_relief": "Basic relief vs the 10 h target",
     "chart_gantt": "Aircraft utilisation (launch → landing; × unserviceable)",
     "chart_level": "Response level (▼ the room's orders, dotted: injects)", "no_response": "none",
+    "u_min": "{:.0f} min", "u_h": "{:.1f} h",
+    "col_proposed": "Proposed", "col_signed": "Signed", "col_observations": "Signed reason, observations",
+    "proposed": "proposed", "signed": "signed", "reason": "why signed differently", "col_seen": "Observations",
+    "signed_by": "Ratings signed by {lead}; a signed rating that differs from the proposed one gives the reason.",
+    "not_signed": "No lead evaluator has signed yet: every rating is the proposed one computed from the events "
+                  "(write signoff.yaml in the drill folder, then `report` again).",
+    "method": "Method: how the report credits actions",
+    "method_rules": ["An expected action counts only when the role expected to act takes it (the MSEL's expect.by, "
+                     "else the inject's addressee or the objective's owner; a decision of the whole room, without a "
+                     "role, counts for any) with a unit of a kind that role tasks.",
+                     "A dispatch of an aircraft whose base an inject closed is 'taken, ineffective': the report shows "
+                     "the minute the aircraft really launched and judges the action by that minute.",
+                     "One decision earns one expected action. An inject asking for the action of the objective it "
+                     "serves, or repeating a missed inject's action, is counted under that one, not a second time.",
+                     "Ratings computed from the events are proposed; the lead evaluator's signed rating, with a reason "
+                     "where it differs, is the one reported."],
+    "guides": "Evaluation guides: capability, critical tasks, evidence", "col_capability": "Capability target",
+    "col_task": "Critical task", "col_evidence_events": "Evidence from the events",
+    "ev_decisions": "{kind}: {times}", "ev_event": "{kind}: first {t} ({n})", "ev_none": "{kind}: none",
+    "status:merged": "counted under {root}", "status:other_role": "taken by {role}, not the role expected: "
+                                                                  "not credited",
+    "status:ineffective": "taken, ineffective: {base} closed until {until}, launched {launch}",
+    "class:ineffective": "taken, ineffective", "col_change": "Plan change", "col_effect_ci": "Measured effect",
+    "change_fragment": "plan fragment: {keys}", "accepted": "accepted into {file}",
+    "effect_fmt": "{id}: {diff} [{lo}, {hi}] over {n} paired runs",
+    "seeds": "Counterfactual over {n} seeds: the two decision sets replayed on each",
+    "col_mean_a": "mean {a}", "col_mean_b": "mean {b}", "col_diff_ci": "{b} − {a} [95 % CI]",
+    "col_b_better": "seeds where {b} is better",
 }
 ZH = {
+    "lang": "zh",
     "title": "演练评估总结报告 / 改进计划",
     "overview": "演练概况",
     "drill": "演练",
@@ -167,6 +232,8 @@ ZH = {
     "cause:relief": "物资到达受灾群众迟：库点道路运距长或审批慢",
     "cause:late": "行动晚于时限",
     "cause:missing": "未采取该行动",
+    "cause:other_role": "由其他角色采取，而非注入的接收方",
+    "cause:ineffective": "所派力量无法行动：驻地机场已关闭",
     "cause:not_released": "起算的情景注入未触发",
     "cause:kpi": "指标未达目标",
     "cause:status_board": "指挥部调派了不可用的力量或物资",
@@ -198,11 +265,42 @@ ZH = {
     "chart_gantt": "航空器使用（起飞 → 降落；× 不可用）",
     "chart_level": "应急响应级别（▼ 指挥部指令，虚线：情景注入）",
     "no_response": "未启动",
+    "u_min": "{:.0f} 分钟", "u_h": "{:.1f} 小时",
+    "col_proposed": "建议评级", "col_signed": "签署评级", "col_observations": "签署理由与评估观察",
+    "proposed": "建议", "signed": "已签署", "reason": "签署理由", "col_seen": "评估观察",
+    "signed_by": "评级由 {lead} 签署；签署评级与建议评级不同时注明理由。",
+    "not_signed": ("评估组组长尚未签署：所有评级均为据事件流计算的建议评级"
+                   "（在演练目录写入 signoff.yaml 后重新生成报告）。"),
+    "method": "评估方法：行动如何计入",
+    "method_rules": ["预期行动只有由应当行动的角色采取（情景清单 expect.by 指定的角色，"
+                     "否则为注入的接收方或目标的责任方；"
+                     "未注明角色的全体决策对任何角色有效），并使用该角色所调度类型的力量时，才计入。",
+                     "派遣驻地机场已被注入关闭的航空器，记为“已采取、未生效”：报告列出航空器实际起飞时刻，并按该时刻评判。",
+                     "一项决策只计入一项预期行动。要求的行动与其所属目标相同的注入，或重复已错过注入所要求行动的注入，"
+                     "计入原预期行动，不重复计算。",
+                     "据事件流计算的评级为建议评级；报告采用评估组组长签署的评级，与建议评级不同时注明理由。"],
+    "guides": "评估指南：能力目标、关键任务与事件证据", "col_capability": "能力目标", "col_task": "关键任务",
+    "col_evidence_events": "事件证据",
+    "ev_decisions": "{kind}：{times}", "ev_event": "{kind}：首次 {t}（共 {n} 次）", "ev_none": "{kind}：无",
+    "status:merged": "计入 {root}", "status:other_role": "由 {role} 采取，非应当行动的角色：不计入",
+    "status:ineffective": "已采取、未生效：{base} 关闭至 {until}，实际起飞 {launch}",
+    "class:ineffective": "已采取、未生效", "col_change": "预案修订", "col_effect_ci": "实测效果",
+    "change_fragment": "预案片段：{keys}", "accepted": "已纳入 {file}",
+    "effect_fmt": "{id}：{diff} [{lo}, {hi}]，{n} 组配对推演",
+    "seeds": "多随机种子反事实推演（{n} 个种子，两套决策在每个种子上重演）",
+    "col_mean_a": "{a} 均值", "col_mean_b": "{b} 均值", "col_diff_ci": "{b} − {a} [95% 置信区间]",
+    "col_b_better": "{b} 更优的种子比例",
 }
 TEXT = {"en": EN, "zh": ZH}
 for _lang, _i in (("en", 0), ("zh", 1)):
     TEXT[_lang].update({f"kind:{k}": v[_i] for k, v in KINDS.items()})
     TEXT[_lang].update({f"ch:{k}": v[_i] for k, v in CHANNELS.items()})
+    TEXT[_lang].update({f"effect:{k}": v[_i] for k, v in EFFECTS.items()})
+    TEXT[_lang].update({f"item:{k}": v[_i] for k, v in ITEMS.items()})
+    TEXT[_lang].update({f"need:{k}": v[_i] for k, v in NEEDS.items()})
+    TEXT[_lang].update({f"event:{k}": v[_i] for k, v in EVENTS.items()})
+    TEXT[_lang].update({f"kpi:{k}": f"{v[_i]} ({k})" if v[_i] else k for k, v in KPI_NAMES.items()})
+TEXT["zh"].update({f"status_word:{k}": v for k, v in STATUSES.items()})
 
 # Words of the drill room's pages (drills/server): key -> (English, Chinese); the JS reads them by key.
 PAGE_WORDS = {
@@ -248,7 +346,34 @@ PAGE_WORDS = {
     "desk": ("Desk", "席位"), "time": ("Time", "时间"), "decision": ("Decision", "决策"),
     "report_at": ("Report written to {p}", "评估报告已写入 {p}"),
     "offline": ("connection lost: retrying", "连接中断，重连中"),
-    "role_desk": ("desk", "席位"), "post": ("Post", "指挥部"), "evaluator": ("Evaluator (read only)", "评估组（只读）"),
+    "role_desk": ("desk", "席位"), "post": ("Post", "指挥部"), "evaluator": ("Evaluator: observes, gives no orders",
+                                                                               "评估组：记录观察，不下达指令"),
+    "observations": ("Evaluator observations", "评估观察记录"), "objective": ("Objective", "演练目标"),
+    "task": ("Critical task", "关键任务"), "observation": ("Observation", "观察记录"),
+    "log_observation": ("Log observation", "记录"),
 }
 PAGES = {lang: {**{k: v[i] for k, v in PAGE_WORDS.items()}, **{f"kind:{k}": v[i] for k, v in KINDS.items()},
                  **{f"ch:{k}": v[i] for k, v in CHANNELS.items()}} for lang, i in (("en", 0), ("zh", 1))}
+
+_BILINGUAL = re.compile(r"^(.*[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef][^A-Za-z]*?)\s*(?:/\s*)?([A-Za-z].*)$", re.S)
+
+
+def local(text: str, lang: str) -> str:
+    """An MSEL's bilingual text ("省航空救援调度组 Aviation group") in one language: the Chinese part in a
+    Chinese report; English reports keep the whole text (the Chinese names help readers there)."""
+    m = _BILINGUAL.match(text or "")
+    if not m or lang != "zh":
+        return text
+    short = m[1].strip().rstrip("/").strip()
+    return short + ")" if short.count("(") > short.count(")") else short
+
+
+def engine(message: str, lang: str) -> str:
+    """A refusal of the engine in the report's language (English as the engine wrote it)."""
+    if lang != "zh":
+        return message
+    for pattern, template in ENGINE_ZH:
+        m = re.fullmatch(pattern, message)
+        if m:
+            return template.format(*(STATUSES.get(g, g) for g in m.groups()))
+    return message

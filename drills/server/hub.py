@@ -170,6 +170,10 @@ class Hub:
                 elif op == "ack":
                     self.session.acknowledge(str(msg.get("inject")), role)
                     reply = {"ok": True, "message": f"acknowledged {msg.get('inject')}"}
+                elif op == "observe":
+                    self.session.observe(role, str(msg.get("objective")), str(msg.get("text") or ""),
+                                         str(msg.get("task") or ""))
+                    reply = {"ok": True, "message": f"observation on {msg.get('objective')} logged"}
                 elif op == "control":
                     reply = self._control(role, str(msg.get("action")), msg.get("value"))
                 else:

@@ -108,7 +108,14 @@ def control_view(session: Session, know: Knowledge, role: str, speed: float,
         "simcell": sorted({p.name for p in session.model.command.posts.values() if p.name not in played}),
         "channels": CHANNELS, "card": CARD,
         "may_control": session.desks[role].role.desk == "controller",
+        "guides": _guides(session) if session.desks[role].role.desk == "evaluator" else None,
     }
+
+
+def _guides(session: Session) -> list[dict[str, Any]]:
+    """The evaluator's form: each objective with the critical tasks of its guide."""
+    return [{"id": o.id, "text": o.text, "tasks": [{"id": t.id, "text": t.text} for t in o.guide.tasks]
+             if o.guide else []} for o in session.msel.msel.objectives]
 
 
 def _role(session: Session, role: str) -> dict[str, Any]:

@@ -85,7 +85,7 @@ function build() {
                 el("datalist", {id: "dl-units"}), el("datalist", {id: "dl-sites"}), el("datalist", {id: "dl-depots"}));
   } else {
     if (view.may_control) main.append(controlSection(), adhocSection());
-    else main.append(el("p", {class: "note"}, t("evaluator")));
+    else main.append(el("p", {class: "note"}, t("evaluator")), observeSection());
     main.append(section("inject-table", "inject_table"), section("upcoming", "upcoming"), section("desks", "desks"),
                 section("truth", "truth"), section("decisions", "all_decisions"));
   }
@@ -193,6 +193,25 @@ function adhocSection() {
     send({op: "control", action: "inject", value: Object.fromEntries(new FormData(f).entries())});
   });
   return section("adhoc-inject", "adhoc", f);
+}
+
+function observeSection() {
+  // The evaluator desk's observation form: objective, a critical task of its guide, what was seen.
+  const task = el("select", {name: "task"});
+  const tasks = () => task.replaceChildren(el("option", {value: ""}, "—"), ...(view.guides.find((o) =>
+    o.id === objective.value) || {tasks: []}).tasks.map((k) => el("option", {value: k.id}, k.id + " " + k.text)));
+  const objective = el("select", {name: "objective", on: {change: tasks}},
+    view.guides.map((o) => el("option", {value: o.id}, o.id + " " + o.text)));
+  tasks();
+  const f = el("form", {id: "observe"}, el("label", {}, t("objective"), objective), el("label", {}, t("task"), task),
+    el("label", {}, t("observation"), el("textarea", {name: "text", rows: 2, required: true})),
+    el("button", {type: "submit"}, t("log_observation")));
+  f.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    send({op: "observe", ...Object.fromEntries(new FormData(f).entries())});
+    f.elements.text.value = "";
+  });
+  return section("observations", "observations", f);
 }
 
 function fillControl() {
