@@ -258,27 +258,23 @@ class Earthquake(BaseModel):
     def origin(self) -> tuple[float, float]:
         return self.epicentre
 
-    def county_exposure(self, world, floor: float) -> tuple[dict[int, float], dict[int, float]]:
+    def county_exposure(self, world, floor: float) -> dict[int, float]:
         """Per candidate county (by index): PAGER's share killed averaged over its land, its people
-        spread evenly there, and the highest intensity on it. PAGER counts people where they live
+        spread evenly there. PAGER counts people where they live
         (LandScan); a county judged at its seat alone puts a rural county's whole population at one
         point, near or far from the rupture. Only cells within the floor's isoseismal are shaken."""
         lat, lon, km2, owner = world.county_cells()
         reach = 10 ** ((A_LONG + C_M * self.magnitude - floor) / B_LONG)
         near = np.flatnonzero((owner >= 0) & (haversine_km(self.epicentre[0], self.epicentre[1], lat, lon) <= reach))
         if not len(near):
-            return {}, {}
+            return {}
         ii = intensity(self.magnitude, self.epicentre, self.strike_deg, lat[near], lon[near], floor)
         shaken = ii >= floor
         near, ii = near[shaken], ii[shaken]
         who = owner[near]
         killed = np.bincount(who, weights=cell_fatality_rates(ii) * km2[near], minlength=len(world.candidates))
         area = np.bincount(owner[owner >= 0], weights=km2[owner >= 0], minlength=len(world.candidates))
-        peak = np.zeros(len(world.candidates))
-        np.maximum.at(peak, who, ii)
-        counties = np.unique(who)
-        return ({int(i): float(killed[i] / area[i]) for i in counties if area[i] > 0},
-                {int(i): float(peak[i]) for i in counties})
+        return {int(i): float(killed[i] / area[i]) for i in np.unique(who) if area[i] > 0}
 
     def run(self, model):
         """At onset: shake every candidate place and road, create the affected groups, alert command."""
@@ -299,8 +295,7 @@ class Earthquake(BaseModel):
         model.damage_roads(hit, road_factors(at_roads[hit], roads.mountain[hit], model.streams["roads"]))
         model.command.take_lead(self.epicentre)
         rng = model.streams["hazard"]
-        rates, peak = self.county_exposure(w, floor)
+        rates = self.county_exposure(w, floor)      # a place is affected where its seat is shaken (as `reach`)
         groups = [model.hit(place, damage(float(v), place.population, rng, _blend(v, rates.get(i))))
-                  for i, (place, v) in enumerate(zip(cands, at_places))
-                  if max(v, peak.get(i, 0.0)) >= floor and place.population > 0]
+                  for i, (place, v) in enumerate(zip(cands, at_places)) if v >= floor and place.population > 0]
         model.command.quick_report(self, groups)
