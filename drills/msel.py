@@ -20,6 +20,7 @@ from sim.scenario.schema import (
     MAX_POPULATION,
     MAX_STOCK,
     YEARS,
+    Forces,
     LoadedScenario,
     ResponseLevel,
     kpi_problem,
@@ -159,6 +160,7 @@ class Effect(Strict):
     unserviceable: str | None = Field(None, description="an aircraft by name goes unserviceable")
     close_base: CloseBase | None = None
     false_report: FalseReport | None = None
+    add_forces: Forces | None = Field(None, description="forces arriving unannounced (social teams, PLA units...)")
 
     @model_validator(mode="after")
     def _one(self) -> Effect:

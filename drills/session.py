@@ -145,6 +145,8 @@ def _effect(model, inject: Inject) -> None:
         iv.ground_aircraft(model, e.unserviceable)
     elif e.close_base is not None:
         iv.close_base(model, e.close_base.icao, e.close_base.minutes)
+    elif e.add_forces is not None:
+        iv.add_forces(model, e.add_forces)
     else:
         iv.false_report(model, e.false_report.place, e.false_report.deaths)
 

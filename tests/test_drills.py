@@ -157,3 +157,20 @@ def test_a_branch_replays_the_drill_up_to_its_minute_and_the_report_compares(pla
     assert main(["report", str(played), "--against", str(branch), "--lang", "zh"]) == 0
     page = (played / "aar.html").read_text(encoding="utf-8")
     assert "反事实推演：两个分支对照" in page and "branch (T+00:40)" in page and "改进计划" in page
+
+
+def test_an_inject_brings_forces_that_join_the_response(write, tmp_path):
+    path = write(f"""\
+        drill: forces
+        scenario: {os.path.relpath(LUDING, tmp_path)}
+        seed: 7
+        objectives: [{{id: o1, text: reach, kpi: aviation.share_within_2h, at_least: 0.9}}]
+        injects:
+          - {{id: F-01, at: "01:00", from: 蓝天救援队, to: hq, message: 社会救援队抵达,
+             effect: {{add_forces: {{fire_rescue: [{{type: social_rescue_team, station: 雨城区, count: 2}}]}}}}}}
+        """, "forces.yaml")
+    session = Session(load_msel(path), DrillLog(tmp_path / "drill.jsonl"))
+    session.finish()
+    effects = [e for e in session.model.recorder.events if e.kind == "inject_effect"]
+    assert effects and effects[0].data["effect"] == "forces_arrive" and effects[0].t == 60.0
+    assert sum(u.name.startswith("social_rescue_team-雨城区-aid") for u in session.model.teams) == 2
