@@ -265,7 +265,11 @@ class Earthquake(BaseModel):
         point, near or far from the rupture. Only cells within the floor's isoseismal are shaken."""
         lat, lon, km2, owner = world.county_cells()
         reach = 10 ** ((A_LONG + C_M * self.magnitude - floor) / B_LONG)
-        near = np.flatnonzero((owner >= 0) & (haversine_km(self.epicentre[0], self.epicentre[1], lat, lon) <= reach))
+        dlat = reach / 111.0                          # a box first: the great circle only inside it
+        dlon = dlat / max(math.cos(math.radians(self.epicentre[0]) + dlat * math.pi / 180), 0.05)
+        box = np.flatnonzero((owner >= 0) & (np.abs(lat - self.epicentre[0]) <= dlat)
+                             & (np.abs(lon - self.epicentre[1]) <= dlon))
+        near = box[haversine_km(self.epicentre[0], self.epicentre[1], lat[box], lon[box]) <= reach]
         if not len(near):
             return {}
         ii = intensity(self.magnitude, self.epicentre, self.strike_deg, lat[near], lon[near], floor)
