@@ -40,6 +40,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
+    if not args.screenshot and display_problem():      # before the model is built: say it at once
+        return options.fail(display_problem())
     from sim.model import ResponseModel
     from sim.scenario.schema import load_scenario
     model = ResponseModel(load_scenario(args.scenario), args.seed)
@@ -51,6 +53,8 @@ def cmd_view(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    if not args.screenshot and display_problem():
+        return options.fail(display_problem())
     from sim.events import read_events
     from sim.model import ResponseModel
     from sim.scenario.schema import load_scenario
@@ -92,6 +96,16 @@ def _scenario_for(summary: dict) -> Path | None:
         return None
     file = f"{safe_name(name)}.yaml"
     return next((p for p in (Path("scenarios") / file, ROOT / "scenarios" / file) if p.is_file()), None)
+
+
+def display_problem() -> str | None:
+    """Why no window can be seen here (None when one can): without a display SDL falls back to a
+    driver that shows nothing, and a view or drill console would run invisibly until killed."""
+    if os.environ.get("SDL_VIDEODRIVER") in ("dummy", "offscreen") or \
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("no display to open the map window on (DISPLAY and WAYLAND_DISPLAY are unset): run it on a "
+            "desktop or over `ssh -X`, or use --screenshot FILE.png for one frame headless")
 
 
 def _show(args: argparse.Namespace, model, source, mode: str) -> int:

@@ -4,7 +4,8 @@ What changes only when the view or the roads change (provinces, hazard, roads, p
 depots, reach rings, flood depths, fire outlines) is painted once onto a cached layer; each frame
 blits that layer, then the moving hazards (typhoon, water drops, warnings; `viz.hazard_draw`), the
 affected groups, the units (pre-rendered sprites through one `Surface.fblits` call: thousands of
-units cost about a millisecond), and the panels.
+units cost about a millisecond), every label at once (`viz.labels`: most important first, none
+over another, optional ones left out where they would overlap), and the panels.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pygame
 
 from viz.fonts import Fonts
 from viz.hazard_draw import FLOODED_ROAD, HazardPainter, legend_items
+from viz.labels import Label, paint, wrap
 from viz.projection import View, destination
 from viz.scene import (
     AIR,
@@ -52,8 +54,14 @@ INTENSITY_RGBA = {6.0: (255, 235, 130, 34), 7.0: (255, 190, 80, 44), 8.0: (250, 
 ROMAN = {6.0: "VI", 7.0: "VII", 8.0: "VIII", 9.0: "IX", 10.0: "X", 11.0: "XI"}
 TRAPPED, WAITING, RELIEVED = (255, 70, 70), (255, 170, 40), (70, 220, 120)
 SPRITE = 13
+CLOCK = pygame.Rect(16, 16, 470, 150)
+PANEL_W = 486                 # the right-hand column of panels (KPIs, events, key), margin included
 COUNTY_LABEL_SCALE = 1.6      # px per km above which county names appear
 UNIT_LABEL_MAX = 60           # label moving units only when this few are on screen
+UNIT_CELL = 18                # px: moving units this close share one label ("Ka-32-1 +2")
+CARD_LINES = 3                # lines of an inject card's message
+# label priorities (lower is placed first; see viz.labels); viz.hazard_draw's MUST, NEAR, FAR are 1, 3, 7
+P_SITE, P_BASE, P_UNIT, P_HAZARD, P_RING, P_CITY, P_PROVINCE, P_COUNTY = range(8)
 MOVING = [STATUSES.index(s) for s in ("flying", "driving", "preparing")]
 
 
@@ -110,6 +118,8 @@ class Renderer:
         self._codes = n
         self._static: pygame.Surface | None = None
         self._static_key: tuple | None = None
+        self._static_labels: list[Label] = []      # labels of the static layer, placed with each frame's
+        self._markers: list[pygame.Rect] = []      # base and depot symbols no label may cover
         self._contours: dict[Footprint, list] = {}
         self.hazards = HazardPainter(layout, self.fonts)
         self._legend_items = self._key(layout)
@@ -119,11 +129,15 @@ class Renderer:
         """Paint the whole frame; returns the panels' rectangles (for hit tests and pixel tests)."""
         self._static_layer(surface.get_size(), scene, view, ui)
         surface.blit(self._static, (0, 0))
+        frame = self.hazards.labels = list(self._static_labels)
         self.hazards.below(surface, scene, view)
-        self._groups(surface, scene, view)
-        self._base_badges(surface, scene, view)
-        self._units(surface, scene, view, ui)
+        rings = self._groups(surface, scene, view, frame)
+        self._base_badges(scene, view, frame)
+        self._units(surface, scene, view, ui, frame)
         self.hazards.above(surface, scene, view)
+        w, h = surface.get_size()
+        panels = [CLOCK, pygame.Rect(w - PANEL_W, 0, PANEL_W, h), pygame.Rect(0, h - 34, w, 34)]   # + help line
+        paint(surface, frame, self._markers + rings + panels)
         rects = {"clock": self._clock(surface, scene, ui), "kpi": self._kpi(surface, scene)}
         rects["feed"] = self._feed(surface, scene, rects["kpi"].bottom + 12)
         rects["legend"] = self._legend(surface, rects["feed"].bottom + 12)
@@ -139,6 +153,8 @@ class Renderer:
             return
         layer = pygame.Surface(size)
         layer.fill(BG)
+        self._static_labels, self._markers = [], []
+        self.hazards.labels = self._static_labels
         self._provinces(layer, view)
         for fp in scene.footprints:
             self._hazard(layer, view, fp)
@@ -161,8 +177,8 @@ class Renderer:
             shown = [self._outline(layer, view, ring, PROVINCE, 2) for ring in rings]
             if any(shown):
                 sx, sy = view.screen(lat, lon)
-                label = self.fonts.text(name, 22, (95, 112, 138))
-                layer.blit(label, label.get_rect(center=(float(sx), float(sy) - 26)))
+                self._static_labels.append(Label(self.fonts.text(name, 22, (95, 112, 138)), (float(sx), float(sy)),
+                                                 (("center", (0, -26)), ("center", (0, 26))), P_PROVINCE))
 
     @staticmethod
     def _outline(layer: pygame.Surface, view: View, ring: np.ndarray, colour, width: int) -> bool:
@@ -189,9 +205,8 @@ class Renderer:
                 top = int(np.argmin(y))
                 labels.append((ROMAN[level], rgba[:3], (float(x[top]), float(y[top]))))
         layer.blit(overlay, (0, 0))
-        for text, rgb, pos in labels:
-            img = self.fonts.text(text, 15, rgb)
-            layer.blit(img, img.get_rect(midbottom=pos))
+        self._static_labels += [Label(self.fonts.text(text, 15, rgb), pos, (("midbottom", (0, 0)),), P_RING)
+                                for text, rgb, pos in labels]
         ex, ey = view.screen(*fp.epicentre)
         self._star(layer, (float(ex), float(ey)), 11, (255, 60, 60))
 
@@ -217,12 +232,14 @@ class Renderer:
             r = max(2, min(9, int(math.sqrt(max(pop, 1)) / 90)))
             pygame.draw.circle(layer, DOT, (float(sx), float(sy)), r)
             if view.scale >= COUNTY_LABEL_SCALE:
-                layer.blit(self.fonts.text(name, 13, DIM), (float(sx) + r + 2, float(sy) - 8))
+                self._static_labels.append(Label(self.fonts.text(name, 13, DIM), (float(sx), float(sy)),
+                                                 (("midleft", (r + 2, 0)), ("midright", (-r - 2, 0))), P_COUNTY))
         for name, level, lat, lon, _ in places.values():
             if level == "city":
                 sx, sy = view.screen(lat, lon)
-                img = self.fonts.text(name, 15, (185, 195, 210))
-                layer.blit(img, img.get_rect(midtop=(float(sx), float(sy) + 6)))
+                self._static_labels.append(Label(self.fonts.text(name, 15, (185, 195, 210)), (float(sx), float(sy)),
+                                                 (("midtop", (0, 6)), ("midbottom", (0, -6)), ("midleft", (8, 0)),
+                                                  ("midright", (-8, 0))), P_CITY))
 
     def _rings(self, layer: pygame.Surface, view: View) -> None:
         """Dashed 2 h reach circles, labelled where they pass closest to the middle of the screen."""
@@ -236,7 +253,8 @@ class Renderer:
                 pygame.draw.line(layer, RING, pts[k], pts[k + 2], 2)
             k = int(np.argmin(np.hypot(x - w / 2, y - h / 2)))
             label = self.fonts.text(f"2 h {b.icao} · {b.best_type} {b.reach_km:.0f} km", 14, RING)
-            layer.blit(label, label.get_rect(midbottom=(pts[k][0], pts[k][1] - 3)))
+            self._static_labels.append(Label(label, (pts[k][0], pts[k][1]), (("midbottom", (0, -3)),
+                                                                             ("midtop", (0, 3))), P_RING))
 
     def _bases(self, layer: pygame.Surface, view: View) -> None:
         for b in self.layout.bases:
@@ -244,7 +262,7 @@ class Renderer:
             pts = [(sx, sy - 11), (sx + 10, sy + 7), (sx - 10, sy + 7)]
             pygame.draw.polygon(layer, BASE, pts)
             pygame.draw.polygon(layer, (255, 255, 255), pts, 2)
-            layer.blit(self.fonts.text(b.icao, 15, BASE), (sx + 13, sy - 12))
+            self._markers.append(pygame.Rect(int(sx) - 10, int(sy) - 11, 21, 19))
 
     def _depots(self, layer: pygame.Surface, view: View) -> None:
         seen: dict[str, int] = {}
@@ -256,24 +274,51 @@ class Renderer:
             rect.center = (int(sx), int(sy) + 16)
             pygame.draw.rect(layer, DEPOT.get(d.level, DEPOT["county"]), rect)
             pygame.draw.rect(layer, (20, 20, 20), rect, 1)
+            self._markers.append(rect)
 
     # -- dynamic ---------------------------------------------------------------------------------
-    def _groups(self, surface: pygame.Surface, scene: Scene, view: View) -> None:
-        for g in scene.groups.values():
+    def _groups(self, surface: pygame.Surface, scene: Scene, view: View, frame: list[Label]) -> list[pygame.Rect]:
+        """Each affected place's ring and a label with its name and state, most urgent placed first;
+        a place with people trapped is always labelled, others may shrink to their name or give way
+        in a crowded delta. Returns the rings, which no label may cover."""
+        rings = []
+        urgent = sorted(scene.groups.values(), key=lambda g: (-g.trapped, -g.homeless))
+        for rank, g in enumerate(urgent):
             sx, sy = (float(v) for v in view.screen(g.lat, g.lon))
             rgb = TRAPPED if g.trapped > 0 else (RELIEVED if g.relieved else WAITING)
             r = max(8, min(22, int(math.sqrt(g.population) / 25)))
-            pygame.draw.circle(surface, rgb, (sx, sy), r, 3)
+            rings.append(pygame.draw.circle(surface, rgb, (sx, sy), r, 3))
             state = f"被困 {g.trapped} trapped" if g.trapped else ("已救助 relieved" if g.relieved
                                                                     else f"待救助 {g.homeless:,} homeless")
-            name, detail = self.fonts.text(g.name, 17, TEXT), self.fonts.text(state, 13, rgb)
-            box = pygame.Rect(sx + r + 3, sy - 21, max(name.get_width(), detail.get_width()) + 6, 40)
-            self._panel(surface, box)
-            surface.blit(name, (box.x + 3, box.y))
-            surface.blit(detail, (box.x + 3, box.y + 22))
+            name = self.fonts.text(g.name, 17, TEXT)
+            badge = self._stack([name, self.fonts.text(state, 13, rgb)], panel=True)
+            frame.append(Label(badge, (sx, sy), self._around(r + 3), P_SITE + rank / 1e4, g.trapped > 0,
+                               short=self._stack([name], panel=True)))
+        return rings
 
-    def _base_badges(self, surface: pygame.Surface, scene: Scene, view: View) -> None:
-        """Under each base's code: aircraft ready on the ground, and unserviceable ones."""
+    @staticmethod
+    def _around(d: float) -> tuple[tuple[str, tuple[float, float]], ...]:
+        """Eight places for a label beside a marker of radius `d`: right, left, above, below, diagonals."""
+        return (("midleft", (d, 0)), ("midright", (-d, 0)), ("midbottom", (0, -d)), ("midtop", (0, d)),
+                ("bottomleft", (d * 0.7, -d * 0.7)), ("topleft", (d * 0.7, d * 0.7)),
+                ("bottomright", (-d * 0.7, -d * 0.7)), ("topright", (-d * 0.7, d * 0.7)))
+
+    @staticmethod
+    def _stack(lines: list[pygame.Surface], panel: bool = False) -> pygame.Surface:
+        """Lines of text one under the other on one surface (on a rounded dark panel if asked)."""
+        pad = 3 if panel else 0
+        out = pygame.Surface((max(s.get_width() for s in lines) + 2 * pad, sum(s.get_height() for s in lines)),
+                             pygame.SRCALPHA)
+        if panel:
+            pygame.draw.rect(out, PANEL, out.get_rect(), border_radius=8)
+        y = 0
+        for s in lines:
+            out.blit(s, (pad, y))
+            y += s.get_height()
+        return out
+
+    def _base_badges(self, scene: Scene, view: View, frame: list[Label]) -> None:
+        """Each base's code over its aircraft ready on the ground (and unserviceable ones), as one label."""
         units = scene.units
         lat, lon = units.positions(scene.t)
         parked = units.parked(lat, lon)
@@ -284,9 +329,12 @@ class Renderer:
             down = int((here & (status == STATUSES.index("unserviceable"))).sum())
             text = f"{int(here.sum()) - down}/{b.count} 待命 ready" + (f" · {down} 停飞 u/s" if down else "")
             sx, sy = (float(v) for v in view.screen(b.lat, b.lon))
-            surface.blit(self.fonts.text(text, 13, BASE), (sx + 13, sy + 5))
+            badge = self._stack([self.fonts.text(b.icao, 15, BASE), self.fonts.text(text, 13, BASE)])
+            frame.append(Label(badge, (sx, sy), self._around(13), P_BASE, True))
 
-    def _units(self, surface: pygame.Surface, scene: Scene, view: View, ui: UiState) -> None:
+    def _units(self, surface: pygame.Surface, scene: Scene, view: View, ui: UiState,
+               frame: list[Label] | None = None) -> None:
+        """Every unit's sprite in one call; moving units' names go to `frame` (bench_viz times sprites alone)."""
         units = scene.units
         lat, lon = units.positions(scene.t)
         show = units.visible(lat, lon)
@@ -299,15 +347,27 @@ class Renderer:
         dest = np.column_stack([x[idx] - half, y[idx] - half]).astype(np.int32).tolist()
         sprites = self._sprites
         surface.fblits([(sprites[c], d) for c, d in zip(codes.tolist(), dest)])
-        moving = np.isin(units.cols["status"][idx], MOVING)
-        if moving.sum() <= UNIT_LABEL_MAX:
-            for i, (dx, dy) in zip(idx[moving].tolist(), np.asarray(dest).reshape(-1, 2)[moving].tolist()):
-                if units.cols["kind"][i] != TRUCK:
-                    surface.blit(self.fonts.text(short_name(units.names[i]), 12, (210, 220, 230)),
-                                 (dx + SPRITE + 2, dy))
+        moving = np.isin(units.cols["status"][idx], MOVING) & (units.cols["kind"][idx] != TRUCK)
+        if frame is not None and moving.sum() <= UNIT_LABEL_MAX:
+            self._unit_labels(idx[moving], x, y, units.names, frame)
         if ui.selected in units.index:
             i = units.index[ui.selected]
             pygame.draw.circle(surface, (255, 255, 255), (float(x[i]), float(y[i])), 12, 2)
+
+    def _unit_labels(self, idx: np.ndarray, x: np.ndarray, y: np.ndarray, names: list[str],
+                     frame: list[Label]) -> None:
+        """One label per cluster of moving units (aircraft flying together, a bucket circuit): the
+        first one's name and how many more, rather than a stack of names over each other."""
+        clusters: dict[tuple[int, int], list[int]] = {}
+        for i in idx.tolist():
+            clusters.setdefault((int(x[i]) // UNIT_CELL, int(y[i]) // UNIT_CELL), []).append(i)
+        half = SPRITE // 2 + 2
+        for members in clusters.values():
+            i = members[0]
+            more = f" +{len(members) - 1}" if len(members) > 1 else ""
+            frame.append(Label(self.fonts.text(short_name(names[i]) + more, 12, (210, 220, 230)),
+                               (float(x[i]), float(y[i])), (("midleft", (half, 0)), ("midright", (-half, 0)),
+                                                            ("midbottom", (0, -half)), ("midtop", (0, half))), P_UNIT))
 
     # -- panels ----------------------------------------------------------------------------------
     def _panel(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
@@ -316,7 +376,7 @@ class Renderer:
         surface.blit(box, rect.topleft)
 
     def _clock(self, surface: pygame.Surface, scene: Scene, ui: UiState) -> pygame.Rect:
-        rect = pygame.Rect(16, 16, 470, 150)
+        rect = CLOCK.copy()
         self._panel(surface, rect)
         now = scene.clock()
         h, m = divmod(int(scene.t), 60)
@@ -349,7 +409,7 @@ class Renderer:
     def _kpi(self, surface: pygame.Surface, scene: Scene) -> pygame.Rect:
         rows = kpi_rows(scene.kpis(), scene.level)
         w = surface.get_width()
-        rect = pygame.Rect(w - 486, 16, 470, 44 + 30 * len(rows))
+        rect = pygame.Rect(w - PANEL_W, 16, 470, 44 + 30 * len(rows))
         self._panel(surface, rect)
         surface.blit(self.fonts.text("指标 KPIs (so far)", 18, DIM), (rect.x + 14, rect.y + 10))
         for k, (label, value) in enumerate(rows):
@@ -362,7 +422,7 @@ class Renderer:
     def _feed(self, surface: pygame.Surface, scene: Scene, top: int) -> pygame.Rect:
         """As many recent events as fit above the key (twelve at 1080p)."""
         lines = int(np.clip((surface.get_height() - top - self._legend_px() - 100) // 22, 3, 12))
-        rect = pygame.Rect(surface.get_width() - 486, top, 470, 40 + 22 * lines)
+        rect = pygame.Rect(surface.get_width() - PANEL_W, top, 470, 40 + 22 * lines)
         self._panel(surface, rect)
         surface.blit(self.fonts.text("事件 events", 18, DIM), (rect.x + 14, rect.y + 8))
         for k, e in enumerate(scene.recent(lines)):
@@ -390,7 +450,7 @@ class Renderer:
     def _legend(self, surface: pygame.Surface, top: int) -> pygame.Rect:
         items = self._legend_items
         rows = (len(items) + 1) // 2
-        rect = pygame.Rect(surface.get_width() - 486, top, 470, 22 * rows + 36)
+        rect = pygame.Rect(surface.get_width() - PANEL_W, top, 470, 22 * rows + 36)
         self._panel(surface, rect)
         surface.blit(self.fonts.text("图例 key", 16, DIM), (rect.x + 12, rect.y + 6))
         for k, (icon, label) in enumerate(items):
@@ -469,16 +529,24 @@ class Renderer:
         x, y, width = w // 2 - 300, 16, 600
         top = y
         for card in list(reversed(cards))[:3]:
-            rect = pygame.Rect(x, y, width, 96)
+            lines = self._card_lines(str(card.get("message", "")), width - 24)
+            rect = pygame.Rect(x, y, width, 44 + 26 * len(lines))
             self._panel(surface, rect)
             pygame.draw.rect(surface, (255, 221, 0), rect, 2, border_radius=8)
             head = f"{card.get('id', '')}  {card.get('at', '')}  {card.get('channel', '')}  " \
                    f"{card.get('from', '')} → {card.get('to', '')}"
             surface.blit(self.fonts.text(head, 15, (255, 221, 0)), (x + 12, y + 8))
-            message = str(card.get("message", ""))
-            for k in range(2):
-                part = message[k * 34:(k + 1) * 34]
-                if part:
-                    surface.blit(self.fonts.text(part, 20, TEXT), (x + 12, y + 34 + 26 * k))
-            y += 104
+            for k, line in enumerate(lines):
+                surface.blit(self.fonts.text(line, 20, TEXT), (x + 12, y + 34 + 26 * k))
+            y = rect.bottom + 8
         return pygame.Rect(x, top, width, y - top)
+
+    def _card_lines(self, message: str, width: int) -> list[str]:
+        """The message wrapped on word (or CJK character) boundaries, at most CARD_LINES, the last
+        ending in an ellipsis when the message is longer."""
+        font = self.fonts.font(20)
+        lines = wrap(message, font, width)
+        if len(lines) <= CARD_LINES:
+            return lines
+        last = wrap(lines[CARD_LINES - 1] + " " + lines[CARD_LINES], font, width - font.size(" …")[0])[0]
+        return lines[:CARD_LINES - 1] + [last + " …"]

@@ -15,6 +15,7 @@ import pygame
 
 from viz.fonts import Fonts
 from viz.hazards import STORM_MS, Fire, FloodSpot, Track, wind_radius_km
+from viz.labels import Label
 from viz.projection import View, destination
 from viz.scene import Layout, Scene, clock_text
 
@@ -34,6 +35,7 @@ MARKER_RGB = {"landslide": (170, 110, 60), "dammed_lake": (60, 160, 255), "dam_b
 DROP_WINDOW_MIN = 60.0
 MAX_DEPTH_M = 3.0
 WARN_LABEL_SCALE = 3.0       # px per km above which warned places say their share (else too crowded)
+MUST, NEAR, FAR = 1, 3, 7     # label priorities (as in viz.draw: lower is placed first, FAR is left out first)
 
 
 def fill_alpha(surface: pygame.Surface, rgba: tuple[int, int, int, int], pts: np.ndarray) -> None:
@@ -63,6 +65,7 @@ class HazardPainter:
 
     def __init__(self, layout: Layout, fonts: Fonts) -> None:
         self.layout, self.fonts = layout, fonts
+        self.labels: list[Label] = []       # where labels go: the static layer's list or the frame's (Renderer sets it)
 
     # -- the static layer ---------------------------------------------------------------------------
     def under_roads(self, layer: pygame.Surface, scene: Scene, view: View) -> None:
@@ -77,7 +80,7 @@ class HazardPainter:
             rgb = MARKER_RGB[mk.kind]
             pygame.draw.polygon(layer, rgb, [(x, y + 9), (x + 9, y - 7), (x - 9, y - 7)])
             pygame.draw.polygon(layer, (255, 255, 255), [(x, y + 9), (x + 9, y - 7), (x - 9, y - 7)], 1)
-            self._label(layer, mk.label, 14, rgb, (x + 12, y - 9))
+            self._label(mk.label, 14, rgb, (x + 12, y - 9), priority=MUST, must=True)
 
     def _flood(self, layer: pygame.Surface, view: View, spot: FloodSpot) -> None:
         x, y = (float(v) for v in view.screen(spot.lat, spot.lon))
@@ -88,7 +91,7 @@ class HazardPainter:
         fill_alpha(layer, (*rgb, 70 if spot.receding else 170), circle)
         pygame.draw.circle(layer, FLOOD, (x, y), r, 1 if spot.receding else 2)
         text = f"{spot.depth_m:.1f} m" + (" 退水 receding" if spot.receding else "")
-        self._label(layer, text, 14, (170, 215, 255), (x, y + 24), anchor="midtop")     # below the site's ring
+        self._label(text, 14, (170, 215, 255), (x, y + 24), anchor="midtop")     # below the site's ring
 
     def _fire(self, layer: pygame.Surface, view: View, fire: Fire) -> None:
         ix, iy = (float(v) for v in view.screen(fire.lat, fire.lon))
@@ -99,7 +102,8 @@ class HazardPainter:
             pygame.draw.lines(layer, OUT if fire.contained else FRONT, True, pts.tolist(), 3)
             state = "已控制 contained" if fire.contained else "火线 active front"
             text = f"过火 {fire.area_ha:,.0f} ha burnt · {state} · 隔离带 {fire.line_cells} cells held"
-            self._label(layer, text, 15, OUT if fire.contained else FRONT, (float(x.min()), float(y.max()) + 6))
+            self._label(text, 15, OUT if fire.contained else FRONT, (float(x.min()), float(y.max()) + 6),
+                        priority=MUST, must=True)
         pygame.draw.circle(layer, (255, 200, 60), (ix, iy), 5)
         pygame.draw.circle(layer, (40, 20, 10), (ix, iy), 5, 1)
 
@@ -130,7 +134,8 @@ class HazardPainter:
                 pygame.draw.line(surface, GROUNDED, (x - 12 * dx, y - 12), (x + 12 * dx, y + 10), 4)
             until, peak = spell
             wind = f" · {peak:.0f} m/s" if peak else ""
-            self._label(surface, f"停飞 grounded → {clock_text(until)}{wind}", 14, GROUNDED, (x + 13, y + 22))
+            self._label(f"停飞 grounded → {clock_text(until)}{wind}", 14, GROUNDED, (x + 13, y + 22), priority=MUST,
+                        must=True)
 
     def _typhoon(self, surface: pygame.Surface, view: View, track: Track, t: float) -> None:
         eye = track.eye(t)
@@ -155,7 +160,7 @@ class HazardPainter:
             pos = (float(x[k]), float(y[k]))
             pygame.draw.circle(surface, rgb, pos, 4)
             when = self.layout.start + timedelta(minutes=float(track.t[k]))
-            self._label(surface, f"{when:%d日%H时} {track.wind[k]:.0f} m/s", 13, rgb, (pos[0] + 7, pos[1] + 4))
+            self._label(f"{when:%d日%H时} {track.wind[k]:.0f} m/s", 13, rgb, (pos[0] + 7, pos[1] + 4), priority=FAR)
 
     def _wind_circles(self, surface: pygame.Surface, view: View, track: Track, eye: tuple) -> None:
         lat, lon, vmax, r7 = eye
@@ -172,8 +177,7 @@ class HazardPainter:
             seen = np.flatnonzero((x > 80) & (x < w - 80) & (y > 0) & (y < h - 60))
             if len(seen):                   # labelled at its lowest visible point: the seaward side, less crowded
                 low = int(seen[np.argmax(y[seen])])
-                self._label(surface, f"{name} {km:.0f} km", 15, rgb, (float(x[low]), float(y[low]) - 4),
-                            anchor="midbottom")
+                self._label(f"{name} {km:.0f} km", 15, rgb, (float(x[low]), float(y[low]) - 4), anchor="midbottom")
 
     def _eye(self, surface: pygame.Surface, c: tuple[float, float], track: Track, eye: tuple) -> None:
         """The typhoon symbol: a red disc with two spiral arms."""
@@ -183,7 +187,8 @@ class HazardPainter:
         for start in (0.0, math.pi):
             rect.center = (int(c[0] + 7 * math.cos(start + math.pi / 2)), int(c[1] - 7 * math.sin(start + math.pi / 2)))
             pygame.draw.arc(surface, EYE, rect, start, start + math.pi / 2, 3)
-        self._label(surface, f"{track.name} · {eye[2]:.0f} m/s", 16, (255, 255, 255), (c[0] + 16, c[1] - 30))
+        self._label(f"{track.name} · {eye[2]:.0f} m/s", 16, (255, 255, 255), (c[0] + 16, c[1] - 30), priority=0,
+                    must=True)
 
     def _drops(self, surface: pygame.Surface, scene: Scene, view: View) -> None:
         drops = scene.hazards.recent_drops(scene.t, DROP_WINDOW_MIN)
@@ -196,8 +201,8 @@ class HazardPainter:
             x, y = (float(v) for v in view.screen(lat, lon))
             pygame.draw.circle(surface, DROP, (x, y), 9 + min(n, 12), 2)
             tonnes = sum(d[3] for d in drops if (d[1], d[2]) == (lat, lon)) / 1000
-            self._label(surface, f"洒水 {n} drops · {tonnes:,.0f} t in the last hour", 14, DROP, (x - 12, y + 14),
-                        anchor="topright")
+            self._label(f"洒水 {n} drops · {tonnes:,.0f} t in the last hour", 14, DROP, (x - 12, y + 14),
+                        anchor="topright", priority=MUST)
 
     def _warnings(self, surface: pygame.Surface, scene: Scene, view: View) -> None:
         """A yellow triangle by each warned place; zoomed in, a place not struck (yet) says the share
@@ -213,7 +218,7 @@ class HazardPainter:
             pygame.draw.polygon(surface, (20, 20, 20), pts, 1)
             if view.scale >= WARN_LABEL_SCALE and place[4] and pid not in scene.groups:
                 text = f"预警 {min(w.people / place[4], 1):.0%}" + (f" · 撤离 {w.evacuated:,}" if w.evacuated else "")
-                self._label(surface, text, 13, WARN, (x - 24, y - 19), anchor="topright")
+                self._label(text, 13, WARN, (x - 24, y - 19), anchor="topright", priority=FAR)
 
     # -- helpers --------------------------------------------------------------------------------------
     def _dashed(self, surface: pygame.Surface, rgb: tuple[int, int, int], pts: list) -> None:
@@ -224,15 +229,10 @@ class HazardPainter:
                 pygame.draw.line(surface, rgb, (a[0] + (b[0] - a[0]) * f0, a[1] + (b[1] - a[1]) * f0),
                                  (a[0] + (b[0] - a[0]) * f1, a[1] + (b[1] - a[1]) * f1), 2)
 
-    def _label(self, surface: pygame.Surface, text: str, size: int, rgb: tuple[int, int, int],
-               pos: tuple[float, float], anchor: str = "topleft") -> None:
-        """Text on a dark box, so it reads over fills and roads."""
-        img = self.fonts.text(text, size, rgb)
-        rect = img.get_rect(**{anchor: (int(pos[0]), int(pos[1]))})
-        box = pygame.Surface(rect.inflate(6, 2).size, pygame.SRCALPHA)
-        box.fill((10, 14, 20, 170))
-        surface.blit(box, rect.inflate(6, 2).topleft)
-        surface.blit(img, rect)
+    def _label(self, text: str, size: int, rgb: tuple[int, int, int], pos: tuple[float, float],
+               anchor: str = "topleft", priority: int = NEAR, must: bool = False) -> None:
+        """Text on a dark box, so it reads over fills and roads; placed with the frame's other labels."""
+        self.labels.append(Label(self.fonts.text(text, size, rgb), pos, ((anchor, (0, 0)),), priority, must, True))
 
 
 def legend_items(layout: Layout) -> list[tuple[tuple, str]]:

@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.text import Annotation  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from sim.metrics import TWO_HOURS_MIN  # noqa: E402
 from sim.scenario.catalogue import AviationSettings  # noqa: E402
@@ -30,6 +32,7 @@ BINS = [(60, "#1a9850", "≤ 1 h"), (TWO_HOURS_MIN, "#91cf60", "1–2 h"), (180,
         (np.inf, "#d73027", "> 3 h")]
 LABEL_SKIP = ("香港特别行政区", "澳门特别行政区")    # they overlap Guangdong's label at this scale
 SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
+OFFSETS = ((5, 5), (5, -12), (-60, 5), (-60, -12), (8, 14), (8, -22))   # points: where a new base's label may go
 
 
 def ring(lat: float, lon: float, km: float, n: int = 120) -> tuple[np.ndarray, np.ndarray]:
@@ -47,11 +50,17 @@ def radius_km(base: Base, settings: AviationSettings, within_min: float) -> floa
     return min(max(0.0, within_min - base.ready_min) / 60 * kmh, base.spec.range_km * (1 - settings.range_reserve))
 
 
+def standard(within_min: float) -> str:
+    """'1 h (60 min)', '2 h (120 min)', '45 min': the time standard as a title states it."""
+    return f"{within_min / 60:g} h ({within_min:g} min)" if within_min % 60 == 0 else f"{within_min:g} min"
+
+
 def draw_reach(reach: Reach, path: Path, title: str, settings: AviationSettings,
                new_bases: Sequence[Base] = (), within_min: float = TWO_HOURS_MIN) -> None:
     """Write the reach map of `reach` to `path` (PNG); `new_bases` are drawn as proposed sites.
 
-    Rings show how far each base's fastest type gets within `within_min` (the plan's 2 h by default).
+    Rings show how far each base's fastest type gets within `within_min` (the plan's 2 h by default),
+    and the title leads with that standard (a scenario's own title may name another).
     """
     use_cjk_in_matplotlib()
     fig, ax = plt.subplots(figsize=(12, 9), dpi=110)
@@ -63,10 +72,14 @@ def draw_reach(reach: Reach, path: Path, title: str, settings: AviationSettings,
     handles += _bases(ax, reach.bases, new_ids, f"{within_min:g} min radius by air")
     _frame(ax, reach)
     share, pop_share = reach.share_within(within_min)
-    ax.set_title(f"{title}\n{len(reach.sites)} sites · {share:.1%} of sites and {pop_share:.1%} of people "
-                 f"within {within_min:g} min (static reach, nobody busy)", fontsize=13)
+    added = f" with {len(new_bases)} proposed new bases" if new_bases else ""
+    ax.set_title(f"Within {standard(within_min)} by air{added}: {share:.1%} of {len(reach.sites)} sites, "
+                 f"{pop_share:.1%} of their people\n", fontsize=14)
+    ax.text(0.5, 1.01, f"scenario: {title} · static reach, nobody busy · rings: {within_min:g} min by air",
+            transform=ax.transAxes, ha="center", va="bottom", fontsize=10, color="#525252")
     ax.legend(handles=handles, loc="lower left", fontsize=9, framealpha=0.9)
     fig.tight_layout()
+    _declutter(fig, ax, [(b.airport.lon, b.airport.lat) for b in new_bases])
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
     plt.close(fig)
@@ -145,3 +158,26 @@ def _frame(ax, reach: Reach) -> None:
     ax.set_xlabel("longitude °E")
     ax.set_ylabel("latitude °N")
     ax.grid(color="#f0f0f0", lw=0.5, zorder=0)
+
+
+def _declutter(fig, ax, stars: Sequence[tuple[float, float]]) -> None:
+    """A collision pass over the map's labels: each proposed base's label takes the first offset
+    that covers no star and no label placed before it; a province name that would cover one of
+    them is left out (the outlines still show the province)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    taken = [Bbox.from_bounds(x - 6, y - 6, 12, 12) for x, y in ax.transData.transform(stars)] if stars else []
+    labels = [t for t in ax.texts if isinstance(t, Annotation)]
+    for label in labels:
+        for offset in OFFSETS:
+            label.xyann = offset
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(b) for b in taken):
+                break
+        taken.append(label.get_window_extent(renderer))
+    for name in (t for t in ax.texts if not isinstance(t, Annotation) and t.get_transform() == ax.transData):
+        box = name.get_window_extent(renderer)
+        if any(box.overlaps(b) for b in taken):
+            name.set_visible(False)
+        else:
+            taken.append(box)

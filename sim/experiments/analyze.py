@@ -68,50 +68,102 @@ def read_manifest(out: Path) -> dict[str, Any]:
     return json.loads((out / "sweep.json").read_text(encoding="utf-8"))
 
 
-def plot_by(rows: list[dict[str, Any]], by: str, kpis: list[str], path: Path) -> Path:
-    """KPI against one parameter with its 95 % CI band, one panel per KPI."""
+KPI_LABELS = {"aviation.share_within_2h": "share of sites reached by air within 2 h",
+              "aviation.p50_min": "median first arrival by air (min)",
+              "aviation.p90_min": "p90 first arrival by air (min)",
+              "relief.share_within_10h": "share of people relieved within 10 h",
+              "rescue.deaths": "deaths", "rescue.critical_deaths": "deaths of the critically injured",
+              "rescue.rescued_alive": "rescued alive"}
+OBJECTIVES = {"aviation.share_within_2h": 0.95, "relief.share_within_10h": 0.90}   # the national targets
+SOBOL_CI = "bars clipped to [0, 1]; whiskers: 95 % bootstrap CI (SALib, 100 resamples)"
+
+
+def kpi_label(kpi: str) -> str:
+    return KPI_LABELS.get(kpi, kpi)
+
+
+def _manifest_beside(path: Path) -> dict[str, Any]:
+    """The sweep.json of the results folder a plot is written into ({} elsewhere): names and labels."""
+    try:
+        return read_manifest(path.parent)
+    except (OSError, ValueError):
+        return {}
+
+
+def parameter_labels(manifest: dict[str, Any]) -> dict[str, str]:
+    """Each parameter's `label:` from the sweep file, else its path."""
+    return {p["path"]: p.get("label") or p["path"] for p in manifest.get("parameters", [])}
+
+
+def _pyplot():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, len(kpis), figsize=(5 * len(kpis), 3.6), squeeze=False)
+    return plt
+
+
+def _column(rows: list[dict[str, Any]], key: str, pick=lambda v: v) -> np.ndarray:
+    return np.array([np.nan if r[key] is None else pick(r[key]) for r in rows], dtype=float)
+
+
+def plot_by(rows: list[dict[str, Any]], by: str, kpis: list[str], path: Path) -> Path:
+    """KPI against one parameter with its 95 % CI band, one panel per KPI, named from the sweep file."""
+    plt = _pyplot()
+    manifest = _manifest_beside(path)
+    label = parameter_labels(manifest).get(by, by)
+    fig, axes = plt.subplots(1, len(kpis), figsize=(5 * len(kpis), 4), squeeze=False)
     x = [r[f"param.{by}"] for r in rows]
     numeric = all(isinstance(v, (int, float)) for v in x)
     xs = x if numeric else list(range(len(x)))
     for ax, k in zip(axes[0], kpis):
-        mean = np.array([np.nan if r[f"{k}.mean"] is None else r[f"{k}.mean"] for r in rows], dtype=float)
-        lo = np.array([np.nan if r[f"{k}.ci95"] is None else r[f"{k}.ci95"][0] for r in rows], dtype=float)
-        hi = np.array([np.nan if r[f"{k}.ci95"] is None else r[f"{k}.ci95"][1] for r in rows], dtype=float)
-        ax.fill_between(xs, lo, hi, alpha=0.25, label="95 % CI")
-        ax.plot(xs, mean, marker="o", label="mean")
-        if k.endswith("share_within_2h") or k.endswith("share_within_10h"):
-            ax.axhline(0.95 if "2h" in k else 0.90, color="red", ls="--", lw=1, label="plan objective")
-        ax.set_xlabel(by)
-        ax.set_ylabel(k)
+        ax.fill_between(xs, _column(rows, f"{k}.ci95", lambda c: c[0]), _column(rows, f"{k}.ci95", lambda c: c[1]),
+                        alpha=0.25, label="95 % t-interval of the mean")
+        ax.plot(xs, _column(rows, f"{k}.mean"), marker="o", label="mean over seeds")
+        if k in OBJECTIVES:
+            ax.axhline(OBJECTIVES[k], color="red", ls="--", lw=1, label=f"objective {OBJECTIVES[k]:g}")
+        ax.set_title(kpi_label(k), fontsize=10)
+        ax.set_xlabel(label)
         if not numeric:
             ax.set_xticks(xs, [str(v) for v in x])
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
+    seeds = manifest.get("seeds")
+    fig.suptitle(f"{manifest.get('sweep', path.parent.name)}: KPIs against {label}"
+                 + (f" ({seeds} seeds per point)" if seeds else ""), fontsize=12)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
 
 
+def sobol_bars(value: float, conf: float) -> tuple[float, float, float]:
+    """Bar height and lower/upper whisker lengths with the index and its CI clipped to [0, 1]:
+    estimates outside it are sampling error of a small design, not meaningful indices."""
+    bar = float(np.clip(value, 0, 1))
+    return bar, bar - float(np.clip(value - conf, 0, 1)), float(np.clip(value + conf, 0, 1)) - bar
+
+
 def plot_sobol(indices: dict[str, dict[str, float]], kpi: str, path: Path) -> Path:
-    """First-order and total Sobol indices as paired bars with their confidence half-widths."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """First-order and total Sobol indices as paired bars, clipped to [0, 1], raw estimates written above."""
+    plt = _pyplot()
+    manifest = _manifest_beside(path)
+    labels = parameter_labels(manifest)
     names = list(indices)
     x = np.arange(len(names))
-    fig, ax = plt.subplots(figsize=(1.8 * len(names) + 3, 3.6))
-    ax.bar(x - 0.2, [indices[n]["S1"] for n in names], 0.4, yerr=[indices[n]["S1_conf"] for n in names],
-           label="first order S1")
-    ax.bar(x + 0.2, [indices[n]["ST"] for n in names], 0.4, yerr=[indices[n]["ST_conf"] for n in names],
-           label="total ST")
-    ax.set_xticks(x, names, fontsize=8)
-    ax.set_ylabel(f"Sobol index of {kpi}")
-    ax.legend()
+    fig, ax = plt.subplots(figsize=(2.2 * len(names) + 3, 4.2))
+    for shift, key, text in ((-0.2, "S1", "first order S1"), (0.2, "ST", "total ST")):
+        bars = np.array([sobol_bars(indices[n][key], indices[n][f"{key}_conf"]) for n in names])
+        ax.bar(x + shift, bars[:, 0], 0.4, yerr=bars[:, 1:].T, capsize=3, label=text)
+        for xi, n, top in zip(x + shift, names, bars[:, 0] + bars[:, 2]):
+            ax.text(xi, top + 0.02, f"{indices[n][key]:.2f}", ha="center", fontsize=8)
+    ax.set_xticks(x, [labels.get(n, n) for n in names], fontsize=9)
+    ax.set_ylim(0, 1.15)
+    ax.set_ylabel("Sobol index")
+    design = manifest.get("design", {})
+    ax.set_title(f"Sobol indices of the {kpi_label(kpi)}\n{manifest.get('sweep', '')}: "
+                 f"{design.get('samples', '?')} Saltelli samples, {manifest.get('seeds', '?')} seeds per point; "
+                 f"{SOBOL_CI}", fontsize=9)
+    ax.legend(fontsize=8, loc="upper right")
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -26,6 +26,7 @@ MAX_SEED = 2**32 - 1
 
 class Parameter(Strict):
     path: str
+    label: str | None = Field(None, max_length=80)      # axis and table name in plots (None: the path)
     values: list[Any] | None = Field(None, max_length=10_000)
     range: tuple[float, float] | None = None
     integer: bool = False
