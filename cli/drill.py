@@ -79,6 +79,12 @@ def cmd_drill(args: argparse.Namespace) -> int:
     from drills.log import DrillLogError, header, read_log
     from drills.msel import load_msel
     msel = load_msel(args.msel)
+    window = not args.headless and not (getattr(args, "serve", False) and getattr(args, "no_wall", False))
+    if window:
+        from cli.view import display_problem
+        if display_problem():                        # a console nobody can see would run until killed
+            return options.fail("no display for the drill console (DISPLAY and WAYLAND_DISPLAY are unset): "
+                                "play it --headless --script FILE, or --serve --no-wall for the browser room")
     if args.branch_at is not None and args.resume is None:
         return options.fail("--branch-at needs --resume LOG (the drill to branch from)")
     too_late = options.within("--branch-at", args.branch_at, msel.loaded.scenario.hours * 60)

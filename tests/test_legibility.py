@@ -102,3 +102,11 @@ def test_view_without_a_display_says_so_and_exits_2():
 def test_replay_screenshot_into_a_folder_is_refused(tmp_path):
     done = _run_sim("replay", str(tmp_path), "--screenshot", str(tmp_path), env=dict(os.environ))
     assert done.returncode == 2 and "give a file name ending .png" in done.stderr
+
+
+def test_drill_console_without_a_display_exits_2(monkeypatch, capsys):
+    from run_sim import main
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
+        monkeypatch.delenv(var, raising=False)
+    assert main(["drill", "scenarios/msel/luding-ttx.yaml"]) == 2
+    assert "--headless" in capsys.readouterr().err
