@@ -7,6 +7,7 @@ Every leg is checked against the fuel on board, so no aircraft ever flies beyond
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import mesa
 import simpy
@@ -24,8 +25,11 @@ class AviationAsset(mesa.Agent):
     """One aircraft with its crew, based at an airport."""
 
     def __init__(self, model, name: str, type_name: str, spec: AircraftType, base: Airport, owner,
-                 role: str = "any") -> None:
+                 role: str = "any", work: Callable[[], float] | None = None) -> None:
+        """`work`: draws minutes over a site per rescue mission (a force's `work_min`), else the
+        catalogue's fixed reconnaissance pass."""
         super().__init__(model)
+        self.work = work
         self.name, self.type_name, self.spec, self.base = name, type_name, spec, base
         self.owner, self.role = owner, role      # the post that tasks it; "any", "rescue" or "airlift"
         settings = model.catalogue.aviation_settings
@@ -39,6 +43,20 @@ class AviationAsset(mesa.Agent):
         self.grounded_until = 0.0     # weather closes the base until this minute
         self._daylight = daylight_windows(model.spec.start, model.spec.hours, base.lat, base.lon)
         model.env.process(self.run())
+
+    @property
+    def status(self) -> str:
+        return self._status
+
+    @status.setter
+    def status(self, value: str) -> None:
+        """Each change keeps the model's index of idle aircraft, which command reads on every request
+        instead of scanning the whole fleet."""
+        self._status = value
+        if value == "idle":
+            self.model.idle_aircraft.add(self)
+        else:
+            self.model.idle_aircraft.discard(self)
 
     # -- questions command may ask ------------------------------------------------------------
     def can_serve(self, mission: Mission) -> bool:
@@ -111,7 +129,8 @@ class AviationAsset(mesa.Agent):
         group.make_contact()
         self._record("arrive", group.place.id, mission="rescue", purpose=mission.purpose or "rescue")
         self.status = "working"
-        yield self.model.env.timeout(self.model.catalogue.aviation_settings.recon_work_min)
+        work = self.work() if self.work else self.model.catalogue.aviation_settings.recon_work_min
+        yield self.model.env.timeout(work)
         yield from self._board(group)
 
     def _board(self, group):

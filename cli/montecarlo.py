@@ -47,12 +47,24 @@ def cmd_stress(args: argparse.Namespace) -> int:
         t.add_row(o["id"], f"{o['kpi']} {o['target']}", _pct(o["share_met"]), _mean_ci(o), _num(o["p50"]),
                   _num(o["p90"]))
     console.print(t)
+    if len(report["by_province"]) > 1:
+        console.print(_province_table(report["by_province"]))
     if report["most_missed"]:
         console.print("sites most often missed by the 2 h target: " + ", ".join(
             f"{m['name']} ({m['share_missed']:.0%})" for m in report["most_missed"]))
     if report["failed"]:
         console.print(f"{report['failed']} runs failed", style="red")
     return 0
+
+
+def _province_table(rows: list[dict]) -> Table:
+    """The 2 h share per province: mean over the runs in which the province had sites, with its CI."""
+    t = Table(title="aviation within 2 h, by province (runs with sites there)")
+    for col in ("province", "runs", "share of its sites [95 % CI]", "p50", "p90"):
+        t.add_column(col)
+    for r in sorted(rows, key=lambda r: r["mean"] if r["mean"] is not None else -1):
+        t.add_row(r["name"], str(r["n"]), _mean_ci(r), _num(r["p50"]), _num(r["p90"]))
+    return t
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

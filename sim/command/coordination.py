@@ -42,6 +42,7 @@ class Request:
     count: int = 0                # teams still wanted
     chain: list[str] = field(default_factory=list)
     holder: CommandPost | None = None
+    unable: set = field(default_factory=set)   # aircraft that cannot reach the site from their base
 
     @property
     def purpose(self) -> str:
@@ -273,9 +274,14 @@ class Command:
         return len(idle) <= math.ceil(share * len(same))
 
     def _fill_air(self, req: Request, post: CommandPost) -> bool:
-        pick = self.policy["aviation"].pick_aircraft(self._free_aircraft(post, req.mission), req.mission,
-                                                     self.model.env.now)
+        """Task the policy's pick among the free aircraft. A pick of none means none of them reaches
+        the site; an idle aircraft stands at its base with full tanks, so it never will: the request
+        stops asking them (a queued request far from every base would otherwise re-ask the whole idle
+        fleet each time any unit comes free)."""
+        free = [a for a in self._free_aircraft(post, req.mission) if a not in req.unable]
+        pick = self.policy["aviation"].pick_aircraft(free, req.mission, self.model.env.now)
         if pick is None:
+            req.unable.update(free)
             return False
         self._assign(pick[0], req.mission, pick[1], req, post)
         if req.mission.purpose == "rescue":

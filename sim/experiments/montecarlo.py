@@ -13,6 +13,7 @@ from typing import Any
 
 from sim.experiments.runner import Row, Task, run_tasks
 from sim.experiments.stats import describe, paired
+from sim.metrics import INCIDENT_SEP, share_within_2h_by_province
 from sim.scenario.schema import LoadedScenario, Objective, load_plan
 from sim.world.geo import gazetteer
 
@@ -33,7 +34,8 @@ def stress(loaded: LoadedScenario, runs: int, seed: int, workers: int | None = N
     rows = run_tasks(tasks, workers, scheduler, label="stress", security=security)
     ok = [r for r in rows if not r["error"]]
     report = {"scenario": loaded.scenario.scenario, "plan": loaded.plan.plan, "runs": runs, "seed": seed,
-              "failed": len(rows) - len(ok), "objectives": [], "most_missed": most_missed(ok)}
+              "failed": len(rows) - len(ok), "objectives": [], "most_missed": most_missed(ok),
+              "by_province": by_province(ok)}
     for o in objectives_of(loaded):
         values = [r.get(o.kpi, float("nan")) for r in ok]
         met = [_meets(v, o) for v in values]
@@ -79,11 +81,24 @@ def verdict(diff: dict[str, Any], o: Objective) -> str:
 
 
 def most_missed(rows: list[Row], top: int = 5) -> list[dict[str, Any]]:
-    """Sites missing the 2 h target in the most runs."""
-    counts = Counter(site for r in rows for site in json.loads(r["missed_2h"]))
+    """Places missing the 2 h target in the most runs (at any of their incidents, for incident streams)."""
+    counts = Counter(place for r in rows for place in {site.partition(INCIDENT_SEP)[0]
+                                                       for site in json.loads(r["missed_2h"])})
     places = gazetteer().places
     return [{"id": site, "name": places[site].name if site in places else site.rsplit(":", 1)[-1],
              "share_missed": n / len(rows)} for site, n in counts.most_common(top)]
+
+
+def by_province(rows: list[Row]) -> list[dict[str, Any]]:
+    """Per province, the share of its sites reached within 2 h: mean over the runs where it had sites,
+    with the 95 % interval (`n` runs), from each run's per-site first arrivals."""
+    shares: dict[str, list[float]] = {}
+    for r in rows:
+        for code, share in share_within_2h_by_province(json.loads(r["first_arrival_json"])).items():
+            shares.setdefault(code, []).append(share)
+    places = gazetteer().places
+    return [{"province": code, "name": places[code].name if code in places else code, **describe(v)}
+            for code, v in sorted(shares.items())]
 
 
 def _kpi(row: Row | None, kpi: str) -> float:
