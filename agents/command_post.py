@@ -89,7 +89,7 @@ class CommandPost(mesa.Agent):
         ambulances drive out from the hospital and back (assumption: no ambulance shortage).
         Where every road is cut, only helicopters can bring them to care."""
         roads = self.model.world.roads
-        one_way = min((float(roads.minutes_from(h)[group.node]) for h in self.model.hospitals), default=math.inf)
+        one_way = float(roads.nearest_of(self.model.hospitals)[group.node])
         if group.immediate and math.isfinite(one_way):
             now = self.model.env.now
             alive, dead = group.to_care(group.immediate, now + 2 * one_way)

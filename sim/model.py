@@ -74,7 +74,7 @@ class ResponseModel(mesa.Model):
         self.world = build_world(self.spec, self.catalogue)
         self.command = Command(self)
         # definitive care for the critically injured: hospitals at the prefecture seats of the region
-        self.hospitals = [self.node_at(p) for p in self.world.places.values() if p.level == "city"]
+        self.hospitals = tuple(self.node_at(p) for p in self.world.places.values() if p.level == "city")
         self.in_transit: dict[str, float] = {}
         self.wind_holds: dict[tuple[str, str], list[tuple[float, float]]] = {}   # (place, aircraft kind) -> spells
         self.delivered: dict[str, float] = {}

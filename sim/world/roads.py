@@ -97,6 +97,13 @@ class RoadNetwork:
         """Minutes per edge now: inf where closed (also for zero-length edges, where 0 x inf is nan)."""
         return np.where(np.isinf(self.factor), np.inf, self.base_min * self.factor)
 
+    def nearest_of(self, sources: tuple[int, ...]) -> np.ndarray:
+        """Road minutes from the nearest of several nodes to every node: one Dijkstra (e.g. hospitals)."""
+        if sources not in self._cache:
+            self._cache[sources] = (dijkstra(self._csr(), indices=list(sources), min_only=True) if sources
+                                    else np.full(len(self.nodes), np.inf))
+        return self._cache[sources]
+
     def minutes_from(self, source: int) -> np.ndarray:
         """Road minutes from one node to every node (inf where the roads are cut)."""
         if source not in self._cache:
