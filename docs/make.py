@@ -68,6 +68,8 @@ def _replay(folder: str, png: str, at: str) -> str:
 
 
 HELI, SENS = "runs/sweeps/luding-helicopters", "runs/sweeps/luding-sensitivity"
+LIVES, TRUCKS = "runs/sweeps/luding-helicopter-lives", "runs/sweeps/luding-trucks"
+RECON = "'forces.aviation=[{type: Y-12, base: ZUUU, count: 1}]'"
 STEPS = (
     Step("run-luding", (f"{SIM} run scenarios/luding-2022.yaml --seed 7 --out runs/luding",)),
     Step("hazards", tuple(f"{SIM} run scenarios/{s}.yaml --seed 7 --out runs/{d}" for s, d in
@@ -87,6 +89,14 @@ STEPS = (
          cheap=False, fresh=(HELI,), copy=((f"{HELI}/by-forces.aviation_2_.count.png", "docs/sweep-helicopters.png"),)),
     Step("sobol", (f"{SIM} sweep scenarios/sweeps/luding-sensitivity.yaml", f"{SIM} analyze {SENS}"), cheap=False,
          fresh=(SENS,), copy=((f"{SENS}/sobol-aviation.share_within_2h.png", "docs/sobol-reach.png"),)),
+    Step("effect-helicopters", (f"{SIM} effect scenarios/luding-2022.yaml --set {RECON} --runs 30",), cheap=False),
+    Step("sweep-lives", (f"{SIM} sweep scenarios/sweeps/luding-helicopter-lives.yaml",
+                         f"{SIM} analyze {LIVES} --kpi rescue.deaths --kpi rescue.critical_deaths"),
+         cheap=False, fresh=(LIVES,),
+         copy=((f"{LIVES}/by-forces.aviation_0_.count.png", "docs/sweep-helicopter-lives.png"),)),
+    Step("sweep-trucks", (f"{SIM} sweep scenarios/sweeps/luding-trucks.yaml",
+                          f"{SIM} analyze {TRUCKS} --kpi relief.share_within_10h --kpi relief.days_short"),
+         cheap=False, fresh=(TRUCKS,), copy=((f"{TRUCKS}/by-plan.relief.fleet_scale.png", "docs/sweep-trucks.png"),)),
     Step("duckdb", (f"{PY} -c \"import duckdb; duckdb.sql(\\\"SELECT COLUMNS('param.*'), "
                     f"round(avg(COLUMNS('aviation.share_within_2h')), 3), count(*) AS runs FROM '{HELI}/*.parquet' "
                     "GROUP BY ALL ORDER BY ALL\\\").show()\"",), cheap=False),
