@@ -209,26 +209,18 @@ class ResponseModel(mesa.Model):
                 a.status = "transferring"
                 self.aircraft.append(a)
                 done.append(self.env.process(self._arrive(a, ferry, requested_at)))
-        for force in forces.fire_rescue:
-            station = geo.find(force.station)
-            node = self.node_at(station)
-            transfer = self.command.ground_transfer_min(station.lat, station.lon, node)
-            spec = self.catalogue.ground_units[force.type]
-            for k in range(force.count):
-                u = FireRescueUnit(self, f"{force.type}-{station.name}-aid{k + 1}", force.type, spec, node, receiver,
-                                   status="transferring")
-                self.teams.append(u)
-                done.append(self.env.process(self._arrive(u, transfer, requested_at)))
-        for force in forces.engineering:
-            station = geo.find(force.station)
-            node = self.node_at(station)
-            transfer = self.command.ground_transfer_min(station.lat, station.lon, node)
-            spec = self.catalogue.clearing_teams[force.type]
-            for k in range(force.count):
-                c = ClearingTeam(self, f"{force.type}-{station.name}-aid{k + 1}", force.type, spec, node, receiver,
-                                 status="transferring")
-                self.clearers.append(c)
-                done.append(self.env.process(self._arrive(c, transfer, requested_at)))
+        for line, kind, units, catalogue in ((forces.fire_rescue, FireRescueUnit, self.teams, "ground_units"),
+                                              (forces.engineering, ClearingTeam, self.clearers, "clearing_teams")):
+            for force in line:
+                station = geo.find(force.station)
+                node = self.node_at(station)
+                transfer = self.command.ground_transfer_min(station.lat, station.lon, node)
+                spec = getattr(self.catalogue, catalogue)[force.type]
+                for k in range(force.count):
+                    u = kind(self, f"{force.type}-{station.name}-aid{k + 1}", force.type, spec, node, receiver,
+                             status="transferring")
+                    units.append(u)
+                    done.append(self.env.process(self._arrive(u, transfer, requested_at)))
         return done
 
     def _region_airport(self, post):

@@ -122,24 +122,23 @@ class GutenbergRichter(BaseModel):
 Distribution.model_rebuild()
 
 
-def _county(name: str) -> str:
+def _of_level(name: str, level: str) -> str:
+    """The name, if the gazetteer knows it as a place of this level (else a schema error)."""
     try:
         place = gazetteer().find(name)
     except KeyError as exc:
         raise ValueError(exc.args[0]) from None
-    if place.level != "county":
-        raise ValueError(f"'{name}' is a {place.level}, not a county")
+    if place.level != level:
+        raise ValueError(f"'{name}' is a {place.level}, not a {level}")
     return name
+
+
+def _county(name: str) -> str:
+    return _of_level(name, "county")
 
 
 def _province(name: str) -> str:
-    try:
-        place = gazetteer().find(name)
-    except KeyError as exc:
-        raise ValueError(exc.args[0]) from None
-    if place.level != "province":
-        raise ValueError(f"'{name}' is not a province")
-    return name
+    return _of_level(name, "province")
 
 
 class Over(BaseModel):
