@@ -50,13 +50,16 @@ class AviationAsset(mesa.Agent):
 
     @status.setter
     def status(self, value: str) -> None:
-        """Each change keeps the model's index of idle aircraft, which command reads on every request
-        instead of scanning the whole fleet."""
+        """Each change keeps the model's index of idle aircraft and command's of them by owner, which
+        command reads on every request instead of scanning the whole fleet."""
         self._status = value
+        by_owner = self.model.command.idle_by_owner[self.owner]
         if value == "idle":
             self.model.idle_aircraft.add(self)
+            by_owner.add(self)
         else:
             self.model.idle_aircraft.discard(self)
+            by_owner.discard(self)
 
     # -- questions command may ask ------------------------------------------------------------
     def can_serve(self, mission: Mission) -> bool:

@@ -23,6 +23,20 @@ if TYPE_CHECKING:
 LEVEL_OF = {"county": "county", "city": "municipal", "province": "provincial"}
 
 
+class Estimates(dict):
+    """Deaths as last reported to a post, by group id, with their running total: the ladders read
+    the total on every report, and summing every site's estimate each time grew with incidents
+    squared. Every write (reports, relays, the drill room's corrections) goes through `[]=`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+
+    def __setitem__(self, group_id: str, deaths: int) -> None:
+        self.total += deaths - self.get(group_id, 0)
+        super().__setitem__(group_id, deaths)
+
+
 class CommandPost(mesa.Agent):
     """Headquarters of one admin unit (or of the nation, with `place` None)."""
 
@@ -31,7 +45,7 @@ class CommandPost(mesa.Agent):
         self.place, self.parent = place, parent
         self.level = LEVEL_OF[place.level] if place else "national"
         self.name = f"{self.level}:{place.name}" if place else "national:国务院抗震救灾指挥部"
-        self.estimates: dict[str, int] = {}     # group id -> deaths as last reported to this post
+        self.estimates = Estimates()            # group id -> deaths as last reported to this post
         self.onscene: set[str] = set()          # groups where this post has set up on-scene command
         self._ancestors: list[CommandPost] | None = None
 
@@ -70,19 +84,22 @@ class CommandPost(mesa.Agent):
         first = env.now
         self.report(group, first, errors[0])
         yield env.timeout(self.decision_delay)
-        teams = self.teams_needed(group)
-        self._record("decision", group.place.id, aircraft=1, teams=teams, relief=bool(group.needs))
-        self._medevac_by_road(group)
         command = self.model.command
-        command.request_flight(group, self, "rescue")
-        command.request_teams(group, self, teams)
-        command.request_relief(group, self)
+        played = self.name in command.played        # its desk asks and sends 续报 through the room's orders
+        teams = self.teams_needed(group)
+        if not played:
+            self._record("decision", group.place.id, aircraft=1, teams=teams, relief=bool(group.needs))
+        self._medevac_by_road(group)                # ambulances by road: no request, played or not
+        if not played:
+            command.request_flight(group, self, "rescue")
+            command.request_teams(group, self, teams)
+            command.request_relief(group, self)
         horizon = self.model.spec.hours * 60 - resp.followup_min
         for error in errors[1:]:
             if env.now >= horizon:
                 break
             yield env.timeout(resp.followup_min)
-            self.report(group, first, error)
+            self.report(group, first, error, send=not played)
 
     def _medevac_by_road(self, group: AffectedGroup) -> None:
         """Send the immediate category to the nearest hospital by road, if a road reaches one:
@@ -95,15 +112,19 @@ class CommandPost(mesa.Agent):
             alive, dead = group.to_care(group.immediate, now + 2 * one_way)
             self._record("medevac", group.place.id, alive=alive, dead=dead, mode="road", care_min=now + 2 * one_way)
 
-    def report(self, group: AffectedGroup, first: float, error: float) -> None:
-        """Estimate the dead at this site now (the truth, lagging, times a lognormal error) and send it up."""
+    def report(self, group: AffectedGroup, first: float, error: float, send: bool = True) -> None:
+        """Estimate the dead at this site now (the truth, lagging, times a lognormal error) and send it up.
+        A played post's follow-ups stay at the post (`send` False, logged `sent_up: false`): its desk
+        reads them and decides what its 续报 (the room's sitrep) tells the posts above."""
         resp, now = self.model.plan.response, self.model.env.now
         known = 1 - math.exp(-(now - first + resp.followup_min) / (resp.estimate_lag_h * 60))
         deaths = int(round(group.dead * known * error))
         self.estimates[group.place.id] = deaths
+        kept = {} if send else {"sent_up": False}
         self.model.recorder.record(now, "report", self.name, group.place.id, deaths=deaths, trapped=group.trapped,
-                                   injured=group.injured, homeless=group.homeless, comms_cut=group.comms_cut)
-        self.model.command.relay(self, group, deaths)
+                                   injured=group.injured, homeless=group.homeless, comms_cut=group.comms_cut, **kept)
+        if send:
+            self.model.command.relay(self, group, deaths)
 
     def receive(self, group: AffectedGroup, deaths: int, sender: CommandPost, _arrival=None) -> None:
         """A relayed report arrives (as the callback of its arrival event); the lead post and the national

@@ -40,6 +40,20 @@ class FireRescueUnit(mesa.Agent):
         self.missions = simpy.Store(model.env)
         model.env.process(self.run())
 
+    @property
+    def status(self) -> str:
+        return self._status
+
+    @status.setter
+    def status(self, value: str) -> None:
+        """Each change keeps command's index of idle teams, which it reads on every request for teams
+        instead of scanning every team (as `AviationAsset.status` does for aircraft)."""
+        self._status = value
+        if value == "idle":
+            self.model.command.idle_teams.add(self)
+        else:
+            self.model.command.idle_teams.discard(self)
+
     def eta_min(self, node: int) -> float:
         """Road minutes from where the unit stands to a node (inf when every road is cut); a unit with
         boats drives to the open node that makes the trip shortest and goes on by boat."""

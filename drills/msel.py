@@ -225,7 +225,8 @@ class Role(Strict):
     name: str
     desk: Literal["player", "controller", "evaluator"] = "player"
     post: str | None = Field(None, description="place of the command post this desk plays (四川省, 泸定县)")
-    played: bool = Field(False, description="the room plays the post: the model no longer decides its level")
+    played: bool = Field(False, description="the room plays the post: the model no longer decides its level "
+                                            "(a county or municipal post: nor its requests, approvals, 续报)")
     may: list[Action] | None = Field(None, description="orders this desk may give (default: all its post may)")
     units: list[UnitKind] | None = Field(None, description="kinds of its post's units this desk tasks")
 

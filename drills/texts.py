@@ -324,8 +324,6 @@ PAGE_WORDS = {
     "decisions": ("Decisions of this desk", "本席位决策"), "result": ("Result", "结果"),
     "ok": ("done", "已执行"), "refused": ("refused", "拒绝"), "failed": ("not carried out", "未能执行"),
     "no_orders": ("This desk gives no orders.", "本席位不下达指令。"),
-    "not_wired": ("Not wired yet: a played county's own automatic reports and requests still run in the model.",
-                  "尚未接入：由人推演的县级指挥部，其自动报告与请求仍由模型运行。"),
     "place": ("Place", "地点"), "level_pick": ("Level", "级别"), "depot": ("Depot", "物资库"),
     "item": ("Item", "物资"), "quantity": ("Quantity", "数量"), "share": ("Share (0-1)", "比例 (0-1)"),
     "text": ("Note", "说明"), "aviation": ("aviation", "航空"), "ground": ("ground teams", "地面队伍"),

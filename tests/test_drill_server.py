@@ -105,6 +105,48 @@ def test_acks_ad_hoc_injects_and_decisions_replay_into_the_same_log(msel, tmp_pa
     assert read_log(tmp_path / "drill.jsonl") == records
 
 
+def of(s: Session, kind: str, agent: str | None = None) -> list:
+    return [e for e in s.model.recorder.events if e.kind == kind and agent in (None, e.agent)]
+
+
+def test_a_played_county_post_reports_but_sends_no_automatic_request(msel, tmp_path):
+    county = "county:泸定县"
+    assert of(session_at(msel, tmp_path / "sim", 300, played=False), "request", county) != []
+    s = session_at(msel, tmp_path / "room", 300)
+    assert of(s, "request", county) == [] and of(s, "decision", county) == []
+    site = s.watch.site_of["泸定县"]
+    reports = [e for e in of(s, "report", county) if e.place == site and "relayed_by" not in e.data]
+    assert reports and "sent_up" not in reports[0].data                     # the first report still goes up
+    assert reports[1:] and all(e.data["sent_up"] is False for e in reports[1:])   # 续报 is the desk's sitrep
+    relayed = [e.data["deaths"] for e in of(s, "report", "municipal:甘孜藏族自治州")
+               if e.place == site and e.data.get("relayed_by") == county]
+    assert relayed == [reports[0].data["deaths"]]
+    assert "medevac" in {e.kind for e in s.model.recorder.events if e.agent == county}   # ambulances still drive
+
+
+def test_a_request_reaching_a_played_municipal_post_waits_for_its_desk(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    s.decide_now({"kind": "request", "need": "ground", "place": "泸定县"}, "luding-county")
+    s.advance_to(s.now + 120)
+    held = [e for e in of(s, "hold", "municipal:甘孜藏族自治州") if e.data["chain"][0] == "county:泸定县"]
+    assert [e.data["request"] for e in held] == ["ground"]
+    assert not [e for e in of(s, "approve") if "county:泸定县" in e.data.get("chain", [])]
+    assert "fire_engine-泸定县-1" not in {e.agent for e in of(s, "dispatch")}   # the county's own: not auto-tasked
+    s.decide_now({"kind": "dispatch", "unit": "fire_engine-泸定县-1", "place": "泸定县"}, "municipal-hq")
+    assert s.decided[-1]["ok"] and "fire_engine-泸定县-1" in {e.agent for e in of(s, "dispatch")}
+
+
+def test_unplayed_posts_approve_and_escalate_as_before(msel, tmp_path):
+    s = session_at(msel, tmp_path, 180, played=False)
+    assert of(s, "hold") == []
+    assert [e for e in of(s, "escalate", "municipal:甘孜藏族自治州") if e.data["to"] == "provincial:四川省"]
+    assert of(s, "approve", "county:泸定县")
+    played = session_at(msel, tmp_path / "room", 180)                        # Ya'an's posts are not played
+    ya_an = [(e.t, e.kind, e.place) for e in s.model.recorder.events if e.agent == "municipal:雅安市" and e.t < 60]
+    assert ya_an and ya_an == [(e.t, e.kind, e.place) for e in played.model.recorder.events
+                               if e.agent == "municipal:雅安市" and e.t < 60]
+
+
 @pytest.fixture()
 def room(msel, tmp_path):
     s = Session(msel, DrillLog(tmp_path / "drill.jsonl"))

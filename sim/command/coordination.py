@@ -12,10 +12,12 @@ free. Every step is an event: request, escalate, approve, queue, level_decision,
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+import numpy as np
 from simpy.events import Timeout
 
 from agents.command_post import CommandPost
@@ -63,6 +65,8 @@ class Command:
         self.lead: CommandPost | None = None
         self.ladders: dict[str, Ladder] = {}          # "provincial" (the lead post's) and "national"
         self.queue: list[Request] = []
+        self.idle_teams: set = set()                  # kept by FireRescueUnit.status: the index of idle teams
+        self.idle_by_owner: dict[CommandPost, set] = defaultdict(set)   # kept by AviationAsset.status
         self._upward: dict[CommandPost, list[tuple[CommandPost, float]]] = {}   # relay targets and delays
         self.aid_requested = False
         self.magnitude = 0.0          # as known to command: from the automatic quick report on
@@ -176,7 +180,7 @@ class Command:
             return                                  # people decide here (drills.session applies their orders)
         ladder = self.ladders.get("provincial" if post is self.lead else "national" if post is self.national else "")
         if ladder is not None:
-            ladder.assess(sum(post.estimates.values()), self.magnitude, self.density, self.conditions)
+            ladder.assess(post.estimates.total, self.magnitude, self.density, self.conditions)
 
     def level_changed(self) -> None:
         """A ladder's level took effect: requests waiting for national assets may now be served."""
@@ -220,10 +224,16 @@ class Command:
         self.model.env.process(self._climb(req))
 
     def _climb(self, req: Request):
-        """Each post decides in turn (the origin has decided already); the request climbs until filled."""
+        """Each post decides in turn (the origin has decided already); the request climbs until filled.
+        A county or municipal post the drill room plays is decided by its desk, not here: a request
+        reaching it is held there (`hold`) for the desk to dispatch, release stock or ask up the chain."""
         env, post = self.model.env, req.origin
         while True:
             req.chain.append(post.name)
+            if post is not req.origin and self._desk_decides(post):
+                req.holder = post
+                post._record("hold", req.group.place.id, request=req.kind, purpose=req.purpose, chain=list(req.chain))
+                return
             if post is not req.origin and not (self.flat and post is self.national):
                 yield env.timeout(post.decision_delay)      # under flat command a direct call is pre-authorised
             if self._fill(req, post):
@@ -243,7 +253,15 @@ class Command:
         self.queue.append(req)
         self.request_mutual_aid()
 
+    def _desk_decides(self, post: CommandPost) -> bool:
+        """Does the room decide this post's requests? Played county and municipal posts: yes. A played
+        lead post hands over its response level only; its groups (aviation, supplies) dispatch beside
+        the requests it still fills, which keeps requests from unplayed prefectures moving."""
+        return post.name in self.played and post.level in ("county", "municipal")
+
     def _fill(self, req: Request, post: CommandPost) -> bool:
+        if self._desk_decides(post):
+            return False                            # its desk asked up the chain: its own units are its to dispatch
         if req.kind == "aviation":
             return self._fill_air(req, post)
         if req.kind == "ground":
@@ -254,16 +272,19 @@ class Command:
         """Idle aircraft in fleet order (the model's index, not a scan of the fleet)."""
         return sorted(self.model.idle_aircraft, key=lambda a: a.unique_id)
 
-    def _free_aircraft(self, post: CommandPost, mission: Mission) -> list:
-        out = []
-        for a in self.idle_aircraft():
-            if not (a.status == "idle" and not a.missions.items and post.controls(a.owner) and self.unlocked(a.owner)
-                    and a.can_serve(mission)):
-                continue
-            if self._held_in_reserve(a):
-                continue
-            out.append(a)
-        return out
+    def _free_aircraft(self, post: CommandPost, mission: Mission, unable: set) -> list:
+        """Idle aircraft this post may task for the mission, in fleet order, but for those known not to
+        reach the site. A request asks at every post it climbs through and a queued one each time a unit
+        comes free: scanning the whole idle fleet each time grew as incidents squared. So only those not
+        known to be unable are looked at and, when they are many, only the fleets of owners the post
+        controls (a county post asking first controls none)."""
+        free = self.model.idle_aircraft - unable
+        if len(free) > len(self.idle_by_owner):
+            free &= set().union(*[idle for owner, idle in self.idle_by_owner.items()
+                                  if idle and post.controls(owner) and self.unlocked(owner)])
+        return [a for a in sorted(free, key=lambda a: a.unique_id)
+                if not a.missions.items and post.controls(a.owner) and self.unlocked(a.owner)
+                and a.can_serve(mission) and not self._held_in_reserve(a)]
 
     def _held_in_reserve(self, aircraft) -> bool:
         share = self.plan.dispatch.reserve_share
@@ -278,7 +299,7 @@ class Command:
         the site; an idle aircraft stands at its base with full tanks, so it never will: the request
         stops asking them (a queued request far from every base would otherwise re-ask the whole idle
         fleet each time any unit comes free)."""
-        free = [a for a in self._free_aircraft(post, req.mission) if a not in req.unable]
+        free = self._free_aircraft(post, req.mission, req.unable)
         pick = self.policy["aviation"].pick_aircraft(free, req.mission, self.model.env.now)
         if pick is None:
             req.unable.update(free)
@@ -290,13 +311,18 @@ class Command:
 
     def _commit_idle(self, post: CommandPost) -> None:
         """A post that has approved a rescue flight commits its other idle helicopters to the people
-        still waiting for evacuation (nearest first), without a further request up the chain."""
-        for a in self.idle_aircraft():
-            if a.status == "idle" and not a.missions.items and post.controls(a.owner):
-                self._evacuate_more(a)
+        still waiting for evacuation (nearest first), without a further request up the chain. No time
+        passes meanwhile, so the sites waiting and their distances from each helicopter are computed once."""
+        fleet = [a for a in self.idle_aircraft() if not a.missions.items and post.controls(a.owner)
+                 and self._evacuates(a)]
+        waiting = Waiting(self.model.groups, fleet)
+        for a, km in zip(fleet, waiting.km):
+            if not waiting.open.any():
+                return
+            self._evacuate_more(a, waiting, km)
 
     def _fill_ground(self, req: Request, post: CommandPost) -> bool:
-        free = [u for u in self.model.teams if u.status == "idle" and not u.missions.items
+        free = [u for u in sorted(self.idle_teams, key=lambda u: u.unique_id) if not u.missions.items
                 and post.controls(u.owner) and self.unlocked(u.owner) and self.may_task(u)]
         for unit, eta in self.policy["ground"].pick_teams(free, req.group.node, req.count):
             mission = Mission("ground_rescue", req.group, self.model.env.now, done=self.model.env.event())
@@ -353,6 +379,8 @@ class Command:
         for req in self.policy["aviation"].order([r for r in self.queue if r.kind == "aviation"]):
             if not self.model.idle_aircraft:
                 break                           # no aircraft is free: every remaining request would fail
+            if self.model.idle_aircraft <= req.unable:
+                continue                        # none of the free aircraft reaches this site: it would fail
             if self._fill_air(req, req.holder):
                 self.queue.remove(req)
         for req in self.policy["ground"].order([r for r in self.queue if r.kind == "ground"]):
@@ -392,25 +420,26 @@ class Command:
         if self.insertions:
             self._serve_insertions()
         self.serve_queue()
-        if aircraft.status == "idle" and not aircraft.missions.items:
-            self._evacuate_more(aircraft)
+        if aircraft.status == "idle" and not aircraft.missions.items and self._evacuates(aircraft):
+            waiting = Waiting(self.model.groups, [aircraft])
+            self._evacuate_more(aircraft, waiting, waiting.km[0])
 
     def team_free(self, unit) -> None:
         self.serve_queue()
 
-    def _evacuate_more(self, aircraft) -> None:
+    def _evacuates(self, aircraft) -> bool:
+        """May this aircraft fly out people waiting for evacuation on its own owner's authority?"""
+        return (aircraft.spec.kind == "helicopter" and aircraft.spec.seats > 0 and aircraft.role != "airlift"
+                and self.unlocked(aircraft.owner))
+
+    def _evacuate_more(self, aircraft, waiting: Waiting, km) -> None:
         """A free helicopter with seats flies again to people still waiting for evacuation, nearest first."""
-        if aircraft.spec.kind != "helicopter" or aircraft.spec.seats == 0 or aircraft.role == "airlift":
-            return
-        if not self.unlocked(aircraft.owner):
-            return
-        waiting = [g for g in self.model.groups if g.known and g.awaiting_evacuation > g.seats_inbound]
-        flights = [(aircraft.flight_min(g.place.lat, g.place.lon), i, g) for i, g in enumerate(waiting)]
-        nearest = min((f for f in flights if math.isfinite(f[0])), default=None)     # ties: first in list
+        nearest = waiting.nearest(aircraft, km)
         if nearest is not None:
-            now = self.model.env.now
-            mission = Mission("rescue", nearest[2], now, done=self.model.env.event(), purpose="rescue")
+            now, group = self.model.env.now, waiting.groups[nearest[1]]
+            mission = Mission("rescue", group, now, done=self.model.env.event(), purpose="rescue")
             self._assign(aircraft, mission, aircraft.ready_delay(now) + nearest[0], None, aircraft.owner)
+            waiting.update(nearest[1])
 
     # -- forces beyond fire-rescue ------------------------------------------------------------------
     def may_task(self, unit) -> bool:
@@ -562,3 +591,36 @@ class Command:
         km = float(haversine_km(station_lat, station_lon, n.lat, n.lon)) * rs.detour_factor
         return km / rs.speed_kmh["plain"] * 60
 
+
+class Waiting:
+    """Known sites with people waiting for evacuation beyond the seats already flying in (site order),
+    and the great-circle km to each from each of some helicopters, while no time passes.
+
+    A flight is never shorter than the great circle (at cruise speed), and no route with its one
+    refuel stop is longer than the fuel aboard plus a full tank: sites are routed nearest first and the
+    search stops past that reach or once the bound exceeds the best flight. Only the nearest few are
+    routed, not every waiting site for every free helicopter (which grew as incidents squared)."""
+
+    def __init__(self, groups: list, fleet: list) -> None:
+        self.groups = [g for g in groups if g.known and g.awaiting_evacuation > g.seats_inbound]
+        self.open = np.ones(len(self.groups), dtype=bool)      # still waiting: sites leave once covered
+        lat, lon = np.array([g.place.lat for g in self.groups]), np.array([g.place.lon for g in self.groups])
+        here = np.array([[a.lat, a.lon] for a in fleet]).reshape(-1, 2)
+        self.km = haversine_km(here[:, :1], here[:, 1:], lat, lon) * (1 - 1e-9)   # a hair below: a bound
+
+    def nearest(self, aircraft, km) -> tuple[float, int] | None:
+        """(flight minutes, index) of the open site the aircraft reaches soonest (ties: first in order)."""
+        reach, best = aircraft.fuel_km + aircraft.full_km + 1e-6, None
+        for i in np.argsort(np.where(self.open, km, np.inf), kind="stable").tolist():
+            if km[i] > reach or not self.open[i] or (best is not None and km[i] / aircraft.kmh * 60 > best[0]):
+                break
+            place = self.groups[i].place
+            minutes = aircraft.flight_min(place.lat, place.lon)
+            if math.isfinite(minutes) and (best is None or (minutes, i) < best):
+                best = (minutes, i)
+        return best
+
+    def update(self, i: int) -> None:
+        """A helicopter was tasked to site i: it leaves the list once the seats inbound cover it."""
+        g = self.groups[i]
+        self.open[i] = g.awaiting_evacuation > g.seats_inbound

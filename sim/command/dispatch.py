@@ -2,6 +2,7 @@
 request goes first when a unit comes free."""
 from __future__ import annotations
 
+import heapq
 import math
 from typing import Any
 
@@ -21,10 +22,11 @@ class NearestAvailable:
     def pick_teams(self, candidates: list[Any], node: int, count: int) -> list[tuple[Any, float | None]]:
         """Teams by road time; where no road reaches the site, the nearest as the crow flies, to be
         flown in by helicopter (their transfer time is then unknown: None)."""
-        ranked = sorted(((u.eta_min(node), i, u) for i, u in enumerate(candidates)), key=lambda x: (x[0], x[1]))
+        ranked = heapq.nsmallest(count, ((u.eta_min(node), i, u) for i, u in enumerate(candidates)),
+                                 key=lambda x: (x[0], x[1]))       # the count nearest, not a sort of all
         by_road = [(u, eta) for eta, _, u in ranked if math.isfinite(eta)]
         if by_road or not candidates:
-            return by_road[:count]
+            return by_road
         roads = candidates[0].model.world.roads
         site = roads.nodes[node]
         crow = sorted((haversine_km(site.lat, site.lon, roads.nodes[u.node].lat, roads.nodes[u.node].lon), i, u)

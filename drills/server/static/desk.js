@@ -154,8 +154,7 @@ function ordersSection() {
     f.addEventListener("submit", (ev) => { ev.preventDefault(); send({op: "order", decision: decision(kind, f)}); });
     return f;
   });
-  return section("orders", "orders", forms.length ? el("div", {class: "forms"}, forms) : t("no_orders"),
-                 el("p", {class: "note"}, t("not_wired")));
+  return section("orders", "orders", forms.length ? el("div", {class: "forms"}, forms) : t("no_orders"));
 }
 
 function decision(kind, form) {
