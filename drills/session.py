@@ -123,7 +123,7 @@ def _apply(model, d: dict[str, Any], desk: Desk | None = None) -> None:
     if kind in DESK_ORDERS:
         DESK_ORDERS[kind](model, _post(model, desk), d)
     elif kind == "dispatch":
-        iv.dispatch(model, d["unit"], d["place"])
+        iv.dispatch(model, d["unit"], d["place"], None if desk is None else _post(model, desk))
     elif kind == "set_level":
         iv.set_level(model, d["level"], d.get("text") or "decided by the room")
     elif kind == "mutual_aid":

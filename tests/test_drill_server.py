@@ -105,8 +105,8 @@ def test_acks_ad_hoc_injects_and_decisions_replay_into_the_same_log(msel, tmp_pa
     assert read_log(tmp_path / "drill.jsonl") == records
 
 
-def of(s: Session, kind: str, agent: str | None = None) -> list:
-    return [e for e in s.model.recorder.events if e.kind == kind and agent in (None, e.agent)]
+def of(s: Session, kind: str | None, agent: str | None = None) -> list:
+    return [e for e in s.model.recorder.events if kind in (None, e.kind) and agent in (None, e.agent)]
 
 
 def test_a_played_county_post_reports_but_sends_no_automatic_request(msel, tmp_path):
@@ -134,6 +134,56 @@ def test_a_request_reaching_a_played_municipal_post_waits_for_its_desk(msel, tmp
     assert "fire_engine-泸定县-1" not in {e.agent for e in of(s, "dispatch")}   # the county's own: not auto-tasked
     s.decide_now({"kind": "dispatch", "unit": "fire_engine-泸定县-1", "place": "泸定县"}, "municipal-hq")
     assert s.decided[-1]["ok"] and "fire_engine-泸定县-1" in {e.agent for e in of(s, "dispatch")}
+
+
+def test_a_desks_dispatch_closes_the_request_held_at_its_post_and_counts_as_its_approval(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    s.decide_now({"kind": "request", "need": "ground", "place": "泸定县"}, "luding-county")
+    s.advance_to(s.now + 120)
+    command, site = s.model.command, s.watch.site_of["泸定县"]
+    assert [r.kind for r in command.held if r.group.place.id == site and r.origin.name == "county:泸定县"] == ["ground"]
+    s.decide_now({"kind": "dispatch", "unit": "fire_engine-泸定县-1", "place": "泸定县"}, "municipal-hq")
+    assert not [r for r in command.held if r.group.place.id == site and r.kind == "ground"]   # closed
+    approved = [e for e in of(s, "approve", "municipal:甘孜藏族自治州") if e.data.get("unit") == "fire_engine-泸定县-1"]
+    assert len(approved) == 1 and approved[0].data["request"] == "ground"
+    assert approved[0].data["chain"] == ["county:泸定县", "municipal:甘孜藏族自治州"]
+    assert approved[0].data["approval_min"] >= 120                       # counted by the approval-time KPI
+    assert [e.data["by"] for e in of(s, "dispatch", "fire_engine-泸定县-1")] == ["municipal:甘孜藏族自治州"]
+    s.decide_now({"kind": "dispatch", "unit": "fire_engine-泸定县-2", "place": "泸定县"}, "municipal-hq")
+    second = [e.kind for e in s.model.recorder.events if e.data.get("unit") == "fire_engine-泸定县-2"]
+    assert second == ["order", "retask"]                                 # nothing held any more: a retasking
+
+
+def test_stock_arriving_holds_a_played_countys_short_request_for_its_desk(msel, tmp_path):
+    def arrive(s):
+        command, depot = s.model.command, next(d for d in s.model.depots if d.name == "county-depot-石棉县")
+        group = next(g for g in s.model.groups if g.place.name == "泸定县")
+        command.short.add(group)                           # its relief request found no stock
+        depot.receive_stock({"tents": 10.0})
+        return [e for e in s.model.recorder.events if e.t == s.now and e.agent == "county:泸定县"
+                and e.data.get("request") == "relief"]
+    assert [e.kind for e in arrive(session_at(msel, tmp_path / "sim", 60, played=False))] == ["request"]
+    s = session_at(msel, tmp_path / "room", 60)
+    held = arrive(s)
+    assert [e.kind for e in held] == ["hold"] and held[0].data["chain"] == ["county:泸定县"]
+    assert not s.model.command.short and s.model.command.held[-1].holder.name == "county:泸定县"
+
+
+def test_an_airlift_from_a_played_posts_depot_is_held_for_its_desk(msel, tmp_path):
+    from agents.supply import Consignment
+
+    def airlift(s):
+        depot = next(d for d in s.model.depots if d.name == "county-depot-泸定县")
+        group = next(g for g in s.model.groups if g.place.name == "泸定县")
+        item = next(k for k, box in depot.stock.items() if box.level >= 1)      # what the county has left
+        Consignment(s.model, depot, group, depot.release({item: 1.0}), float("inf"))    # no road: by air
+        s.advance_to(s.now + 5)
+        return [e for e in of(s, None, "county:泸定县") if e.data.get("purpose") == "airlift"]
+    assert [e.kind for e in airlift(session_at(msel, tmp_path / "sim", 60, played=False))][:1] == ["request"]
+    s = session_at(msel, tmp_path / "room", 60)
+    assert [e.kind for e in airlift(s)] == ["hold"]
+    assert not [e for e in s.model.recorder.events if e.kind == "dispatch" and e.data.get("purpose") == "airlift"]
+    assert [r.purpose for r in s.model.command.held if r.holder.name == "county:泸定县"] == ["airlift"]
 
 
 def test_unplayed_posts_approve_and_escalate_as_before(msel, tmp_path):

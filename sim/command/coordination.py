@@ -65,6 +65,7 @@ class Command:
         self.lead: CommandPost | None = None
         self.ladders: dict[str, Ladder] = {}          # "provincial" (the lead post's) and "national"
         self.queue: list[Request] = []
+        self.held: list[Request] = []                 # requests held at played posts for their desks (`hold`)
         self.idle_teams: set = set()                  # kept by FireRescueUnit.status: the index of idle teams
         self.idle_by_owner: dict[CommandPost, set] = defaultdict(set)   # kept by AviationAsset.status
         self._upward: dict[CommandPost, list[tuple[CommandPost, float]]] = {}   # relay targets and delays
@@ -206,9 +207,14 @@ class Command:
         self._start(Request("aviation", group, origin, self.model.env.now, mission=mission))
 
     def request_air(self, mission: Mission) -> None:
-        """An airlift sortie for a consignment, asked by the post that owns the depot."""
-        self._start(Request("aviation", mission.group, mission.consignment.depot.owner, self.model.env.now,
-                            mission=mission))
+        """An airlift sortie for a consignment, asked by the post that owns the depot. A depot of a
+        played post asks nothing by itself: the sortie is held there for its desk."""
+        req = Request("aviation", mission.group, mission.consignment.depot.owner, self.model.env.now,
+                      mission=mission)
+        if self._desk_decides(req.origin):
+            self._hold(req, req.origin)
+            return
+        self._start(req)
 
     def request_teams(self, group, origin: CommandPost, count: int) -> None:
         if count > 0:
@@ -231,8 +237,7 @@ class Command:
         while True:
             req.chain.append(post.name)
             if post is not req.origin and self._desk_decides(post):
-                req.holder = post
-                post._record("hold", req.group.place.id, request=req.kind, purpose=req.purpose, chain=list(req.chain))
+                self._hold(req, post)
                 return
             if post is not req.origin and not (self.flat and post is self.national):
                 yield env.timeout(post.decision_delay)      # under flat command a direct call is pre-authorised
@@ -258,6 +263,31 @@ class Command:
         lead post hands over its response level only; its groups (aviation, supplies) dispatch beside
         the requests it still fills, which keeps requests from unplayed prefectures moving."""
         return post.name in self.played and post.level in ("county", "municipal")
+
+    def _hold(self, req: Request, post: CommandPost) -> None:
+        """Hold a request at a played post for its desk (`hold`), until a dispatch of its desk closes it."""
+        if not req.chain or req.chain[-1] != post.name:
+            req.chain.append(post.name)
+        req.holder = post
+        self.held.append(req)
+        post._record("hold", req.group.place.id, request=req.kind, purpose=req.purpose, chain=list(req.chain))
+
+    def close_held(self, post: CommandPost, group, unit, mission: Mission, eta: float) -> bool:
+        """A desk tasks a unit to a site: the oldest request of that kind held at (or queued by) its post
+        for the site is answered. The unit goes as the post's approval of it (`approve`, so the approval
+        time counts) and the request is closed (a ground request once it has all its teams). Airlift
+        sorties held for a site are not answered by a rescue dispatch. False: nothing was held."""
+        kind = "ground" if mission.kind == "ground_rescue" else "aviation"
+        req = next((r for r in [*self.held, *self.queue] if r.holder is post and r.group is group
+                    and r.kind == kind and r.purpose != "airlift"), None)
+        if req is None:
+            return False
+        if kind == "ground":
+            req.count -= 1
+        self._assign(unit, mission, eta, req, post)
+        if kind == "aviation" or req.count <= 0 or group.trapped == 0:
+            (self.held if req in self.held else self.queue).remove(req)
+        return True
 
     def _fill(self, req: Request, post: CommandPost) -> bool:
         if self._desk_decides(post):
@@ -559,7 +589,12 @@ class Command:
         """New stock somewhere: sites whose requests found none ask again."""
         short, self.short = self.short, set()
         for group in short:
-            self.request_relief(group, self.post(self.model.world.county_of.get(group.place.id, group.place.id)))
+            post = self.post(self.model.world.county_of.get(group.place.id, group.place.id))
+            if self._desk_decides(post):        # a played county asks nothing by itself: its desk decides
+                if group.outstanding():
+                    self._hold(Request("relief", group, post, self.model.env.now), post)
+                continue
+            self.request_relief(group, post)
 
     def max_airlift_kg(self) -> float:
         return max((a.spec.payload_kg for a in self.model.aircraft if a.spec.kind == "helicopter"), default=0.0)

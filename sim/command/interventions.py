@@ -43,8 +43,10 @@ def _record(model, kind: str, place: str = "", **data) -> None:
 
 
 # -- decisions of the room ------------------------------------------------------------------------
-def dispatch(model, unit: str, place: str) -> None:
-    """Send a named aircraft or team to an affected site now."""
+def dispatch(model, unit: str, place: str, post=None) -> None:
+    """Send a named aircraft or team to an affected site now. Ordered by a desk for its post (`post`),
+    it answers the request of that kind held there for the site (closed, approved by the post);
+    otherwise it is the lead post's retasking."""
     u, g = _unit(model, unit), _group(model, place)
     if u.status != "idle" or u.missions.items:
         raise InterventionError(f"{unit} is {u.status}, not available")
@@ -56,7 +58,8 @@ def dispatch(model, unit: str, place: str) -> None:
         raise InterventionError(f"{unit} cannot serve {g.place.name} (type, ceiling or airlift role)")
     _record(model, "order", g.place.id, order="dispatch", unit=unit)
     eta = u.eta_min(g.node) if kind == "ground_rescue" else u.eta_min(g.place.lat, g.place.lon, model.env.now)
-    model.command.assign_order(u, mission, eta)
+    if post is None or not model.command.close_held(post, g, u, mission, eta):
+        model.command.assign_order(u, mission, eta)
 
 
 def set_level(model, level: str, reason: str = "decided by the room") -> None:
