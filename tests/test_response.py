@@ -72,15 +72,14 @@ def test_zhengzhou_henan_opens_flood_level_i_on_the_forecast_before_the_rain_str
     assert summary["command.national.level"] == "III"   # the national plan has no forecast rung
 
 
-def test_rain_forecast_conditions_follow_the_signal_windows_and_24h_classes():
-    from sim.hazards.flood import forecast_conditions, most_rain
+def test_rain_forecast_calls_for_the_signal_of_its_worst_window():
+    from sim.hazards.flood import forecast_signal, most_rain
     assert most_rain([10, 60, 50, 0], 2) == 110
-    assert forecast_conditions([[25, 30, 40, 50, 201.9, 40]]) == ["forecast_rainstorm_red",
-                                                                  "forecast_extraordinary_rainstorm"]
-    assert forecast_conditions([[20, 20, 20]]) == ["forecast_rainstorm_orange", "forecast_rainstorm"]
-    assert forecast_conditions([[9] * 6]) == ["forecast_rainstorm_yellow", "forecast_rainstorm"]
-    assert forecast_conditions([[5] * 12, [40]]) == ["forecast_rainstorm_blue", "forecast_rainstorm"]
-    assert forecast_conditions([[4] * 12]) == []
+    assert forecast_signal([[25, 30, 40, 50, 201.9, 40]]) == "forecast_rainstorm_red"
+    assert forecast_signal([[20, 20, 20]]) == "forecast_rainstorm_orange"
+    assert forecast_signal([[9] * 6]) == "forecast_rainstorm_yellow"
+    assert forecast_signal([[4] * 12, [5] * 12]) == "forecast_rainstorm_blue"     # the worst series decides
+    assert forecast_signal([[4] * 12]) is None
 
 
 def test_a_reported_condition_moves_no_ladder_before_command_hears_of_it():
@@ -91,7 +90,7 @@ def test_a_reported_condition_moves_no_ladder_before_command_hears_of_it():
     assert not model.command.conditions
     assert not any(e.kind == "level_decision" for e in model.recorder.events)
     model.env.run(until=heard + 1)
-    assert "forecast_extraordinary_rainstorm" in model.command.conditions
+    assert "forecast_rainstorm_red" in model.command.conditions
     assert any(e.kind == "level_decision" and e.data["level"] == "I" for e in model.recorder.events)
 
 

@@ -32,12 +32,10 @@ RAPID_RISE_M_PER_H, RAPID_DEPTH_M = 0.5, 2.1
 INJURED_SHARE = 0.01                 # exposed survivors injured; assumption
 STRANDED_SHARE = 0.5                 # exposed survivors cut off, waiting for boats or helicopters; assumption
 STRANDED_LOSS_PER_DAY = 0.005        # stranded people lost per day of waiting (cold, water, illness); assumption
-# What a forecast of the declared rain calls for, most severe first: the CMA rainstorm warning signals
-# (气象灾害预警信号及防御指南, China Meteorological Administration 2007: red >= 100 mm in 3 h, orange >= 50 mm
-# in 3 h, yellow >= 50 mm in 6 h, blue >= 50 mm in 12 h) and the 24-hour classes of GB/T 28592-2012
-# (降水量等级: 特大暴雨 >= 250 mm, 大暴雨 >= 100 mm, 暴雨 >= 50 mm).
+# The rainstorm warning a forecast of the declared rain calls for, most severe first: the CMA rainstorm
+# signals (气象灾害预警信号及防御指南, China Meteorological Administration 2007): red >= 100 mm in 3 h,
+# orange >= 50 mm in 3 h, yellow >= 50 mm in 6 h, blue >= 50 mm in 12 h.
 RAIN_SIGNALS = (("red", 3, 100.0), ("orange", 3, 50.0), ("yellow", 6, 50.0), ("blue", 12, 50.0))
-RAIN_CLASSES_24H = (("extraordinary_rainstorm", 250.0), ("heavy_rainstorm", 100.0), ("rainstorm", 50.0))
 
 
 def mortality(peak_m: float, rise_m_per_h: float) -> float:
@@ -84,14 +82,11 @@ def most_rain(rain_mm_per_h: list[float], hours: int) -> float:
     return float((total[k:] - total[:-k]).max())
 
 
-def forecast_conditions(series: list[list[float]]) -> list[str]:
-    """The most severe rainstorm signal and 24-hour class that any of these hourly series calls for, as
-    the condition keys flood-control ladders are declared on: a response opened before the rain."""
-    def reaches(hours: int, mm: float) -> bool:
-        return any(most_rain(rain, hours) >= mm for rain in series)
-    signal = next((f"forecast_rainstorm_{colour}" for colour, hours, mm in RAIN_SIGNALS if reaches(hours, mm)), None)
-    grade = next((f"forecast_{name}" for name, mm in RAIN_CLASSES_24H if reaches(24, mm)), None)
-    return [c for c in (signal, grade) if c]
+def forecast_signal(series: list[list[float]]) -> str | None:
+    """The most severe rainstorm signal any of these hourly series calls for, as the condition key
+    (`forecast_rainstorm_red` ...) flood-control ladders are declared on: a response opened before the rain."""
+    return next((f"forecast_rainstorm_{colour}" for colour, hours, mm in RAIN_SIGNALS
+                 if any(most_rain(rain, hours) >= mm for rain in series)), None)
 
 
 def crossings(hours: np.ndarray, depth: np.ndarray, level: float) -> list[tuple[float, bool]]:
@@ -197,11 +192,11 @@ class Flood(BaseModel):
         return None if p.depth_m is not None else [r * p.rain_scale for r in self.rain_mm_per_h]
 
     def forecast(self, model) -> None:
-        """Report what the forecast calls for, at the start: the declared rain stands in for the forecast
-        (as a typhoon's best track does), and the worst series of the area decides."""
-        series = [r for r in [self.rain_mm_per_h, *map(self.rain_at, self.places)] if r]
-        for condition in forecast_conditions(series):
-            model.command.report_condition(self.type, condition, "")
+        """Report the rainstorm warning the forecast calls for, at the start: the declared rain stands in for
+        the forecast (as a typhoon's best track does), and the worst series of the area decides."""
+        signal = forecast_signal([r for r in [self.rain_mm_per_h, *map(self.rain_at, self.places)] if r])
+        if signal:
+            model.command.report_condition(self.type, signal, "")
 
     def run(self, model, called_off=None):
         """Schedule every place's crossings; `called_off` (an event) cancels what has not happened yet."""
