@@ -123,7 +123,7 @@ def _range(fact: dict, show) -> str:
 
 
 def _number(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:.2g}"
 
 
 def _level(rank: float) -> str:
