@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    h = sub.add_parser("history", help="model vs the documented record of historical scenarios (median, 90 % range)",
+    h = sub.add_parser("history", help="model vs the documented record of historical scenarios (median, 90 %% range)",
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     h.add_argument("scenario", nargs="*", type=Path, help="scenario files with a record: block (default: all bundled)")
     h.add_argument("--runs", type=_positive, default=20, help="seeds per scenario")
@@ -105,14 +105,21 @@ def history_table(block: dict):
         t.add_column(col, justify=just, no_wrap=col != "fact")
     sources = list(dict.fromkeys(f["source"] for f in block["facts"]))
     for f in block["facts"]:
-        show = _level if f["kpi"].endswith(".level") else _number
-        rng = "-" if f["median"] is None else f"{show(f['p05'])} – {show(f['p95'])}"
-        t.add_row(f["kpi"], str(f["record"]) if isinstance(f["record"], str) else _number(f["record"]),
-                  "never" if f["median"] is None else show(f["median"]), rng,
-                  "[green]yes[/green]" if f["in_range"] else "[red]no[/red]",
+        show = {"level": _level, "degree": _roman}.get(f["unit"], _number)
+        t.add_row(f["kpi"], str(f["record"]) if isinstance(f["record"], str) else show(f["record"]),
+                  "never" if f["median"] is None else show(f["median"]), _range(f, show),
+                  {True: "[green]yes[/green]", False: "[red]no[/red]", None: "-"}[f["in_range"]],
                   "-" if f["log10_ratio"] is None else f"{f['log10_ratio']:+.2f}",
                   f"[{sources.index(f['source']) + 1}]")
     return t
+
+
+def _range(fact: dict, show) -> str:
+    """The 90 % range; one value when every run gave the same (a seed-independent fact)."""
+    if fact["median"] is None:
+        return "-"
+    lo, hi = show(fact["p05"]), show(fact["p95"])
+    return f"{lo} (every run)" if lo == hi else f"{lo} – {hi}"
 
 
 def _number(v: float) -> str:
@@ -121,3 +128,9 @@ def _number(v: float) -> str:
 
 def _level(rank: float) -> str:
     return {1: "I", 2: "II", 3: "III", 4: "IV"}.get(round(rank), "?")
+
+
+def _roman(degree: float) -> str:
+    """An intensity degree as the intensity scale writes it (I ... XII)."""
+    names = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+    return names[int(degree) - 1] if 1 <= degree <= 12 else f"{degree:g}"

@@ -57,6 +57,7 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
         "aviation.first_arrival_min": {k: (round(v, 2) if v is not None else None) for k, v in arrival.items()},
         "aviation.share_within_2h": round(sum(t <= TWO_HOURS_MIN for t in times) / len(times), 4) if times else None,
         "aviation.share_within_2h_by_province": share_within_2h_by_province(arrival),
+        "aviation.first_over_worst_min": _over_worst(impacts, arrival),
         "aviation.p50_min": _pct(times, 50),
         "aviation.p90_min": _pct(times, 90),
         "relief.hours": {k: (round(v, 3) if v is not None else None) for k, v in hours.items()},
@@ -72,11 +73,41 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
         "population.affected": sum(d["population"] for d in impacts.values()),
         **care,
         **relief_day_kpis(events),
+        **relocation_kpis(events, impacts),
         **road_kpis(events),
         **hazard_kpis(events),
         **command_kpis(events),
         **warning_kpis(events),
     }
+
+
+def worst_hit(impacts: dict[str, dict[str, Any]]) -> str | None:
+    """The worst-hit site: the most killed at impact, then the most people, then the key (a fixed order)."""
+    return max(impacts, key=lambda k: (impacts[k]["killed"], impacts[k]["population"], k), default=None)
+
+
+def _over_worst(impacts: dict[str, dict[str, Any]], arrival: dict[str, float | None]) -> float | None:
+    """Minutes from its onset to the first aircraft over the worst-hit site: the record states this one
+    time for a disaster ("the first helicopter reached Moxi at ..."), not a share of sites."""
+    site = worst_hit(impacts)
+    return None if site is None or arrival[site] is None else round(arrival[site], 2)
+
+
+def relocation_kpis(events: list[Event], impacts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """`relief.relocated`: people moved to safety or shelter (紧急转移安置, the figure the ministry reports):
+    those who left on a warning before the impact, plus at each place the homeless or, where the room
+    ordered more people out, those ordered (the homeless leave first, so the larger of the two)."""
+    warned = sum(e.data["people"] for e in events if e.kind == "evacuated" and e.agent == "warning")
+    ordered: dict[str, int] = {}
+    for e in events:
+        if e.kind == "order" and e.data.get("order") == "evacuate":
+            ordered[e.place] = ordered.get(e.place, 0) + e.data["people"]
+    homeless: dict[str, int] = {}
+    for site, d in impacts.items():
+        place = site.partition(INCIDENT_SEP)[0]
+        homeless[place] = homeless.get(place, 0) + d["homeless"]
+    places = homeless.keys() | ordered.keys()
+    return {"relief.relocated": warned + sum(max(homeless.get(p, 0), ordered.get(p, 0)) for p in places)}
 
 
 def share_within_2h_by_province(arrival: dict[str, float | None]) -> dict[str, float]:

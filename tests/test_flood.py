@@ -86,7 +86,8 @@ def test_zhengzhou_scenario_runs():
     model, s = run_scenario(load_scenario(ROOT / "scenarios" / "zhengzhou-2021.yaml"), seed=1)
     assert s["sites"] == 9
     assert s["warning.coverage"] == pytest.approx(0.85)            # phone + TV only: short of the 90 % goal
-    assert s["command.level"] == "III"                             # severe urban waterlogging (flood plan)
+    assert s["command.level"] == "I"                               # Henan's plan: the red rainstorm warning forecast
+    assert s["command.national.level"] == "III"                    # severe urban waterlogging (national flood plan)
     assert 150 < s["rescue.deaths"] < 1000                          # reported: 380 dead or missing
     depth = [e for e in model.recorder.events if e.kind == "flood_depth" and e.data["moment"] == "peak"]
     assert max(e.data["depth_m"] for e in depth) == pytest.approx(3.0)

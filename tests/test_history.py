@@ -50,3 +50,34 @@ def test_effect_command_pairs_a_change_on_the_same_seeds():
     out = subprocess.run([sys.executable, "run_sim.py", "effect", str(LUDING), "--set", "forces.aviation[0].count=oops",
                           "--runs", "2"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 2 and "forces.aviation" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_intensity_is_compared_as_whole_degrees():
+    from sim.experiments.history import degree
+    assert [degree(v) for v in (9.138, 8.5, 8.49, 6.0)] == [9, 9, 8, 6]
+    block = history([LUDING], runs=2, workers=1)[0]
+    fact = next(f for f in block["facts"] if f["kpi"] == "hazard.max_intensity")
+    assert fact["unit"] == "degree" and fact["median"] == 9 and fact["in_range"] is True
+    fixed = next(f for f in block["facts"] if f["kpi"] == "hazard.intensity_area_km2.VI")
+    assert fixed["p05"] == fixed["p95"] and fixed["in_range"] is None      # seed-independent: the ratio says it
+
+
+def test_help_of_history_prints_its_percent_sign():
+    out = subprocess.run([sys.executable, "run_sim.py", "--help"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0 and "90 % range" in out.stdout and "option_strings" not in out.stdout
+
+
+def test_first_aircraft_over_the_worst_hit_place_and_relocated_people():
+    from sim.events import Event
+    from sim.metrics import summarize
+    hit = {"trapped": 0, "injured": 0, "intensity": 8.0}
+    events = [Event(0, "impact", "hazard", "A", {**hit, "killed": 5, "homeless": 100, "population": 1000}),
+              Event(0, "impact", "hazard", "B", {**hit, "killed": 40, "homeless": 300, "population": 900}),
+              Event(0, "evacuated", "warning", "B", {"people": 50}),
+              Event(30, "arrive", "aircraft:1", "A", {"mission": "rescue"}),
+              Event(75, "arrive", "aircraft:2", "B", {"mission": "rescue"}),
+              Event(90, "order", "player", "A", {"order": "evacuate", "people": 250})]
+    kpis = summarize(events)
+    assert kpis["aviation.first_over_worst_min"] == 75          # B, the most killed, not the first reached
+    assert kpis["relief.relocated"] == 50 + 250 + 300          # warned away; A ordered out (> homeless); B homeless

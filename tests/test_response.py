@@ -55,3 +55,53 @@ def test_the_room_sets_the_lead_ladder_only():
     model.env.run(until=200)
     assert any(e.kind == "level" and e.data["commander"] == "as ordered" for e in model.recorder.events)
     assert not any(e.kind == "national_level" and e.data["commander"] == "as ordered" for e in model.recorder.events)
+
+
+ZHENGZHOU = ROOT / "scenarios" / "zhengzhou-2021.yaml"
+
+
+def test_zhengzhou_henan_opens_flood_level_i_on_the_forecast_before_the_rain_strikes():
+    model, summary = run_scenario(load_scenario(ZHENGZHOU), seed=7)
+    first_i = next(t for t, level in _levels(model, "level") if level == "I")
+    first_impact = min(e.t for e in model.recorder.events if e.kind == "impact")
+    decision = next(e for e in model.recorder.events if e.kind == "level_decision" and e.data["level"] == "I")
+    assert decision.data["reason"].startswith("forecast_")
+    assert first_i < first_impact                       # declared before the impact
+    assert first_i <= 900                               # the record: 03:00 on 21 July, 15 h after the start
+    assert summary["command.level"] == "I"
+    assert summary["command.national.level"] == "III"   # the national plan has no forecast rung
+
+
+def test_rain_forecast_calls_for_the_signal_of_its_worst_window():
+    from sim.hazards.flood import forecast_signal, most_rain
+    assert most_rain([10, 60, 50, 0], 2) == 110
+    assert forecast_signal([[25, 30, 40, 50, 201.9, 40]]) == "forecast_rainstorm_red"
+    assert forecast_signal([[20, 20, 20]]) == "forecast_rainstorm_orange"
+    assert forecast_signal([[9] * 6]) == "forecast_rainstorm_yellow"
+    assert forecast_signal([[4] * 12, [5] * 12]) == "forecast_rainstorm_blue"     # the worst series decides
+    assert forecast_signal([[4] * 12]) is None
+
+
+def test_a_reported_condition_moves_no_ladder_before_command_hears_of_it():
+    model = ResponseModel(load_scenario(ZHENGZHOU), 1)
+    heard = model.plan.response.quick_report_min
+    model.env.run(until=heard - 1)
+    model.command.assess(model.command.lead)            # a death report would reassess in between
+    assert not model.command.conditions
+    assert not any(e.kind == "level_decision" for e in model.recorder.events)
+    model.env.run(until=heard + 1)
+    assert "forecast_rainstorm_red" in model.command.conditions
+    assert any(e.kind == "level_decision" and e.data["level"] == "I" for e in model.recorder.events)
+
+
+def test_luding_national_level_i_comes_from_the_modelled_deaths_not_the_plan():
+    """The 2012 national plan grades 50-299 dead or missing as II: with the record's 118 the national
+    ladder stops at II (the record); only the model's larger toll reaches I (>= 300)."""
+    from sim.command.response import Ladder
+    model = ResponseModel(load_scenario(LUDING), 1)
+    model.env.run(until=1)
+    triggers = model.catalogue.response_levels["earthquake-national-2012"]
+    for deaths, expected in ((118, "II"), (300, "I")):
+        ladder = Ladder(model, "national", model.command.national, triggers)
+        ladder.assess(deaths, 6.8, 19.4, set())             # Luding: M6.8, 19 people per km2 within 50 km
+        assert ladder.pending == expected

@@ -72,7 +72,8 @@ class Command:
         self.aid_requested = False
         self.magnitude = 0.0          # as known to command: from the automatic quick report on
         self.density = 0.0
-        self.conditions: set[str] = set()   # reported by floods, typhoons, fires, dammed lakes
+        self.conditions: set[str] = set()   # heard by command from floods, typhoons, fires, dammed lakes
+        self._sent: set[str] = set()        # reported by a hazard, perhaps still on its way (quick_report_min)
         self.insertions: list[tuple] = []   # (team, group): teams waiting for a helicopter to fly them in
         self.played: set[str] = set()       # names of posts a drill room plays: the model does not decide for them
         self.road_work: dict[int, Any] = {}   # damaged segment -> the group whose request named it
@@ -157,13 +158,15 @@ class Command:
 
     def report_condition(self, hazard: str, condition: str, place: str) -> None:
         """A non-earthquake hazard reports a condition (e.g. `severe_urban_waterlogging`): after the
-        quick-report delay the lead post hears of it and reassesses the level on its plan's triggers."""
-        if condition not in self.conditions:
-            self.conditions.add(condition)
+        quick-report delay the lead post hears of it and reassesses the level on its plan's triggers. Until
+        then no ladder may act on it, even when a death report makes the post reassess in between."""
+        if condition not in self._sent:
+            self._sent.add(condition)
             self.model.env.process(self._condition(hazard, condition, place))
 
     def _condition(self, hazard: str, condition: str, place: str):
         yield self.model.env.timeout(self.plan.response.quick_report_min)
+        self.conditions.add(condition)
         self.lead._record("quick_report", place, hazard=hazard, condition=condition)
         self.assess(self.lead)
         self.assess(self.national)

@@ -5,8 +5,11 @@ the national flood-control plan, decided by the national headquarters) and the p
 response (the province's own plan, decided by its headquarters, the lead post). For Luding 2022
 the two ran apart: Sichuan at level II by 17:15 and I the next morning, the national earthquake
 response at III, then II that night. A ladder decides on what its post knows: the automatic
-magnitude report, reported deaths, reported conditions; a raise takes effect after the plan's
-activation delay. The lead's ladder records `level` events, the national one `national_level`;
+magnitude report, reported deaths, reported conditions (heard after the quick-report delay, never
+before); a raise takes effect after the plan's activation delay. Flood and typhoon ladders are
+declared on forecasts too (Guangdong's on the landfall grade, Henan's on the rainstorm warning
+signal: catalogue `typhoon-guangdong`, `flood-henan`), so a province can respond before impact.
+The lead's ladder records `level` events, the national one `national_level`;
 `summary.json` reports both (`command.level` ... for the lead, `command.national.*`).
 """
 from __future__ import annotations

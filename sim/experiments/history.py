@@ -14,6 +14,8 @@ from sim.experiments.runner import Task, run_tasks
 from sim.scenario.schema import LoadedScenario, load_scenario
 
 LEVEL_RANK = {"I": 1, "II": 2, "III": 3, "IV": 4}
+LEVEL_KPIS = ("command.level", "command.national.level")
+DEGREE_KPIS = ("hazard.max_intensity",)       # continuous in the model, a whole degree in the record
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
@@ -44,16 +46,29 @@ def _compare(loaded: LoadedScenario, rows: list[dict[str, Any]]) -> dict[str, An
         kpi, record = _as_number(fact.kpi, fact.value)
         values = np.array([r.get(kpi, math.nan) for r in rows], float)
         values = values[~np.isnan(values)]
+        unit = "level" if fact.kpi in LEVEL_KPIS else "degree" if fact.kpi in DEGREE_KPIS else "number"
+        if unit == "degree":
+            values = np.array([degree(v) for v in values], float)
         band = _band(values, record)
-        if kpi.endswith("level_rank"):         # ranks are not quantities: no ratio
+        if unit != "number":                   # ranks and degrees are not quantities: no ratio
             band["log10_ratio"] = None
-        facts.append({"kpi": fact.kpi, "record": fact.value, "source": fact.source, "note": fact.note, **band})
+        elif band["n"] and band["p05"] == band["p95"]:
+            band["in_range"] = None            # one value in every run (seed-independent): the ratio says it
+        facts.append({"kpi": fact.kpi, "record": fact.value, "unit": unit, "source": fact.source, "note": fact.note,
+                      **band})
     return {"scenario": loaded.scenario.scenario, "title": loaded.scenario.title, "runs": len(rows), "facts": facts}
+
+
+def degree(intensity: float) -> int:
+    """The intensity degree of a continuous intensity, rounded half up: degree n spans [n - 0.5, n + 0.5),
+    as GB/T 17742-2020 (China seismic intensity scale) assigns an instrumental intensity to its degree.
+    An intensity map records whole degrees: a modelled 9.1 is degree IX, and agrees with a recorded IX."""
+    return math.floor(intensity + 0.5)
 
 
 def _as_number(kpi: str, value: float | str) -> tuple[str, float]:
     """A response level is compared by its rank (I = 1 ... IV = 4)."""
-    if kpi in ("command.level", "command.national.level"):
+    if kpi in LEVEL_KPIS:
         return kpi + "_rank", float(LEVEL_RANK[str(value)])
     return kpi, float(value)
 

@@ -32,6 +32,10 @@ RAPID_RISE_M_PER_H, RAPID_DEPTH_M = 0.5, 2.1
 INJURED_SHARE = 0.01                 # exposed survivors injured; assumption
 STRANDED_SHARE = 0.5                 # exposed survivors cut off, waiting for boats or helicopters; assumption
 STRANDED_LOSS_PER_DAY = 0.005        # stranded people lost per day of waiting (cold, water, illness); assumption
+# The rainstorm warning a forecast of the declared rain calls for, most severe first: the CMA rainstorm
+# signals (气象灾害预警信号及防御指南, China Meteorological Administration 2007): red >= 100 mm in 3 h,
+# orange >= 50 mm in 3 h, yellow >= 50 mm in 6 h, blue >= 50 mm in 12 h.
+RAIN_SIGNALS = (("red", 3, 100.0), ("orange", 3, 50.0), ("yellow", 6, 50.0), ("blue", 12, 50.0))
 
 
 def mortality(peak_m: float, rise_m_per_h: float) -> float:
@@ -67,6 +71,22 @@ def rain_depth(rain_mm_per_h: list[float], start_h: float, drain_mm_per_h: float
             hours.append(t0 + 1)
             depth.append(d0 + rate)
     return np.array(hours), np.array(depth)
+
+
+def most_rain(rain_mm_per_h: list[float], hours: int) -> float:
+    """Most rain (mm) in any `hours` consecutive hours of an hourly series (all of it if shorter)."""
+    if not rain_mm_per_h:
+        return 0.0
+    total = np.concatenate([[0.0], np.cumsum(rain_mm_per_h)])
+    k = min(hours, len(rain_mm_per_h))
+    return float((total[k:] - total[:-k]).max())
+
+
+def forecast_signal(series: list[list[float]]) -> str | None:
+    """The most severe rainstorm signal any of these hourly series calls for, as the condition key
+    (`forecast_rainstorm_red` ...) flood-control ladders are declared on: a response opened before the rain."""
+    return next((f"forecast_rainstorm_{colour}" for colour, hours, mm in RAIN_SIGNALS
+                 if any(most_rain(rain, hours) >= mm for rain in series)), None)
 
 
 def crossings(hours: np.ndarray, depth: np.ndarray, level: float) -> list[tuple[float, bool]]:
@@ -163,12 +183,25 @@ class Flood(BaseModel):
         """Depth over time (hours since start, metres) at one place."""
         if p.depth_m is not None:
             return np.array([h for h, _ in p.depth_m]), np.array([d for _, d in p.depth_m])
-        rain = p.rain_mm_per_h if p.rain_mm_per_h is not None else [r * p.rain_scale for r in self.rain_mm_per_h]
-        return rain_depth(rain, self.rain_start_h, self.drain_mm_per_h, self.ponding)
+        return rain_depth(self.rain_at(p), self.rain_start_h, self.drain_mm_per_h, self.ponding)
+
+    def rain_at(self, p: FloodPlace) -> list[float] | None:
+        """The hourly rain at one place: its own series, or the gauge's scaled (None: a declared hydrograph)."""
+        if p.rain_mm_per_h is not None:
+            return p.rain_mm_per_h
+        return None if p.depth_m is not None else [r * p.rain_scale for r in self.rain_mm_per_h]
+
+    def forecast(self, model) -> None:
+        """Report the rainstorm warning the forecast calls for, at the start: the declared rain stands in for
+        the forecast (as a typhoon's best track does), and the worst series of the area decides."""
+        signal = forecast_signal([r for r in [self.rain_mm_per_h, *map(self.rain_at, self.places)] if r])
+        if signal:
+            model.command.report_condition(self.type, signal, "")
 
     def run(self, model, called_off=None):
         """Schedule every place's crossings; `called_off` (an event) cancels what has not happened yet."""
         model.command.take_lead(self.centre)
+        self.forecast(model)
         roads = FloodedRoads(model)
         for p in self.places:
             model.env.process(self._place(model, p, roads, called_off))
