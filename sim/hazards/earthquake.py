@@ -40,8 +40,13 @@ global earthquake fatality estimation", Earthquake Spectra 26(4): 1017-1037): th
 shaking intensity S is nu(S) = Phi(ln(S / theta) / beta), with China's parameters fitted on 120
 Chinese earthquakes of 1973-2008: theta = 10.328811, beta = 0.100058 (USGS PAGER `fatality.xml`,
 model version 2.2, as shipped in the PyPI package esi-utils-pager 1.1.19). The Chinese intensity
-scale (GB/T 17742) is built to agree with MMI degree for degree, so S is our intensity, capped at
-10 as PAGER does. PAGER's deaths are those of a historical response, in which part of the trapped
+scale (GB/T 17742) is built to agree with MMI degree for degree, so S is the degree of a place,
+capped at 10 as PAGER does. The degree is floor(I): Wang et al. fit I to the radius of the
+isoseismal of degree I, the outer edge of that zone, so zone n is n <= I < n + 1. PAGER counts the
+people of each integer MMI level n (ShakeMap MMI within n +- 0.5, `calc_exposure` in
+esi-utils-pager's losspager/models/exposure.py) and applies nu(n). Feeding PAGER the continuous I
+instead would put every place half a degree high (a factor of 3 to 5 on nu at VIII-IX).
+PAGER's deaths are those of a historical response, in which part of the trapped
 died waiting; we split them the way Coburn & Spence's engineering model does (Coburn, Spence &
 Pomonis 1992; Coburn & Spence, "Earthquake Protection", 2nd ed., 2002, ch. 9): of the people
 trapped in collapses a share M4 = 0.2 (masonry) die at once and a share M5 of the rest die later;
@@ -101,6 +106,11 @@ def injury_ratio_loo() -> list[tuple[str, float, float]]:
 
 
 INJURED_PER_DEATH = injury_ratio()      # 4.31 (LOO: median |log10 error| 0.43, a factor of 2.7)
+
+
+def pager_level(i):
+    """PAGER's shaking level of a place whose continuous intensity is `i`: its degree (numpy or float)."""
+    return np.floor(i)
 
 
 def fatality_rate(s: float) -> float:
@@ -246,7 +256,7 @@ def damage(intensity_value: float, population: int, rng: np.random.Generator,
            death_rate: float | None = None) -> Damage:
     """People killed, trapped alive, injured and needing relief at a place of given intensity
     (`death_rate`: PAGER's share killed over the place's area, where it was integrated)."""
-    rate = fatality_rate(intensity_value) if death_rate is None else death_rate
+    rate = fatality_rate(pager_level(intensity_value)) if death_rate is None else death_rate
     trapped_rate, injured_rate = casualty_rates(rate)
     trapped_all = rng.binomial(population, min(1.0, trapped_rate))
     killed = rng.binomial(trapped_all, KILLED_AT_ONCE_M4)
@@ -265,7 +275,7 @@ def road_factors(intensities: np.ndarray, mountain: np.ndarray, rng: np.random.G
 
 def _blend(seat_intensity: float, spread_rate: float | None) -> float:
     """A county's share killed: its urban people at the seat, the rest spread over its land."""
-    seat = fatality_rate(seat_intensity)
+    seat = fatality_rate(pager_level(seat_intensity))
     return seat if spread_rate is None else URBAN_SHARE * seat + (1 - URBAN_SHARE) * spread_rate
 
 
@@ -287,12 +297,20 @@ class Earthquake(BaseModel):
     magnitude: float = Field(ge=4.0, le=9.5)
     depth_km: float = Field(gt=0, le=70, description="the attenuation relation is for shallow crustal events")
     strike_deg: float | None = Field(None, ge=0, lt=360, description="long axis of the isoseismals")
+    rupture_centre: tuple[float, float] | None = Field(
+        None, description="centre of the rupture where it ran one way from the epicentre (a field survey's "
+                          "macroseismic epicentre); default the epicentre")
     at_min: NonNegativeFloat = 0.0
     origin_key: ClassVar[str] = "epicentre"     # the field that places the hazard (checked against the region)
 
     @property
     def origin(self) -> tuple[float, float]:
         return self.epicentre
+
+    @property
+    def source(self) -> tuple[float, float]:
+        """Where the rupture segment is centred: the intensity field's origin."""
+        return tuple(self.rupture_centre or self.epicentre)
 
     def county_exposure(self, world, floor: float) -> dict[int, float]:
         """Per candidate county (by index): PAGER's share killed averaged over its land, its people
@@ -302,17 +320,18 @@ class Earthquake(BaseModel):
         lat, lon, km2, owner = world.county_cells()
         reach = 10 ** ((A_LONG + C_M * self.magnitude - floor) / B_LONG) + rupture_half_km(self.magnitude)
         dlat = reach / 111.0                          # a box first: the great circle only inside it
-        dlon = dlat / max(math.cos(math.radians(self.epicentre[0]) + dlat * math.pi / 180), 0.05)
-        box = np.flatnonzero((owner >= 0) & (np.abs(lat - self.epicentre[0]) <= dlat)
-                             & (np.abs(lon - self.epicentre[1]) <= dlon))
-        near = box[haversine_km(self.epicentre[0], self.epicentre[1], lat[box], lon[box]) <= reach]
+        src = self.source
+        dlon = dlat / max(math.cos(math.radians(src[0]) + dlat * math.pi / 180), 0.05)
+        box = np.flatnonzero((owner >= 0) & (np.abs(lat - src[0]) <= dlat) & (np.abs(lon - src[1]) <= dlon))
+        near = box[haversine_km(src[0], src[1], lat[box], lon[box]) <= reach]
         if not len(near):
             return {}
-        ii = intensity(self.magnitude, self.epicentre, self.strike_deg, lat[near], lon[near], floor)
+        ii = intensity(self.magnitude, src, self.strike_deg, lat[near], lon[near], floor)
         shaken = ii >= floor
         near, ii = near[shaken], ii[shaken]
         who = owner[near]
-        killed = np.bincount(who, weights=cell_fatality_rates(ii) * km2[near], minlength=len(world.candidates))
+        killed = np.bincount(who, weights=cell_fatality_rates(pager_level(ii)) * km2[near],
+                             minlength=len(world.candidates))
         area = np.bincount(owner[owner >= 0], weights=km2[owner >= 0], minlength=len(world.candidates))
         return {int(i): float(killed[i] / area[i]) for i in np.unique(who) if area[i] > 0}
 
@@ -323,14 +342,14 @@ class Earthquake(BaseModel):
         w = model.world
         cands, roads = w.candidates, w.roads
         # places and road midpoints in one call: one root finding instead of two
-        ii = intensity(self.magnitude, self.epicentre, self.strike_deg, np.concatenate((w.cand_lat, roads.mid_lat)),
+        ii = intensity(self.magnitude, self.source, self.strike_deg, np.concatenate((w.cand_lat, roads.mid_lat)),
                        np.concatenate((w.cand_lon, roads.mid_lon)), floor)
         at_places, at_roads = ii[:len(cands)], ii[len(cands):]
         model.recorder.record(model.env.now, "quake", "hazard", "", magnitude=self.magnitude,
                               epicentre=list(self.epicentre), depth_km=self.depth_km,
                               max_intensity=round(peak_intensity(self.magnitude), 3),
                               max_at_places=float(at_places.max()),
-                              areas_km2=intensity_areas(self.magnitude, tuple(self.epicentre), self.strike_deg))
+                              areas_km2=intensity_areas(self.magnitude, self.source, self.strike_deg))
         hit = np.flatnonzero(at_roads >= floor)
         model.damage_roads(hit, road_factors(at_roads[hit], roads.mountain[hit], model.streams["roads"]))
         model.command.take_lead(self.epicentre)
