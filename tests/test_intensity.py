@@ -110,3 +110,16 @@ def test_moderate_events_keep_the_published_peak_and_far_field():
     assert np.abs(got - published)[rr > eq.SATURATION_KM].max() < 1e-3
     floor = np.maximum(published, eq.epicentral_intensity(m))
     assert np.abs(got - floor)[rr <= eq.SATURATION_KM].max() < 1e-3
+
+
+def test_a_rupture_that_ran_one_way_is_centred_where_the_survey_put_it():
+    """Yushu 2010: the rupture ran ESE through Gyegu; centred on the macroseismic epicentre, the town
+    is on it (IX), where a segment centred on the instrumental epicentre leaves it at VII."""
+    quake = eq.Earthquake(type="earthquake", epicentre=(33.20, 96.60), magnitude=7.1, depth_km=14, strike_deg=300,
+                          rupture_centre=(33.053, 96.857))
+    gyegu = np.array([32.993]), np.array([97.009])
+    assert quake.source == (33.053, 96.857)
+    at_source = eq.intensity(quake.magnitude, quake.source, quake.strike_deg, *gyegu)[0]
+    at_epicentre = eq.intensity(quake.magnitude, quake.epicentre, quake.strike_deg, *gyegu)[0]
+    assert eq.pager_level(at_source) == 9 and eq.pager_level(at_epicentre) == 7
+    assert eq.Earthquake(type="earthquake", epicentre=(33.2, 96.6), magnitude=7.1, depth_km=14).source == (33.2, 96.6)

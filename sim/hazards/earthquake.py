@@ -19,6 +19,8 @@ So r' = B is 0 on the rupture, equals the epicentral distance across strike and 
 away (short by h²/2R, h the half-length); the published relation, with its published near-source
 terms (26 and 8 km), is applied at (x', y'): the far field stays as published, the isoseismals
 lengthen along strike near the source (sqrt(ra² + h²) instead of ra).
+Where the rupture ran one way from the instrumental epicentre (Yushu 2010), the scenario may give
+its centre (`rupture_centre`, from a field survey's macroseismic epicentre); the field is centred there.
 Within the saturation distance of the rupture, r' <= 5.57 km (the fictitious depth h of Boore,
 Joyner & Fumal 1997, SRL 68(1): 128-153, table 8, PGA: inside it their distance term changes by
 less than a factor sqrt 2), the intensity is at least the epicentral intensity of Chinese
