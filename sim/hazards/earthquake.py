@@ -8,7 +8,7 @@ Intensity: the western-China attenuation relation of Wang Suyun, Yu Yanxiang, Ga
 A place off both axes lies on the ellipse through it; we find its intensity by Newton's method.
 The relation is fitted on shallow crustal events, so depth is checked (<= 70 km) but not used.
 
-Near field: a finite rupture. A point source cannot make Luding's IX zone, which runs some 30 km
+Near field: a finite rupture. A point source cannot make Luding's IX zone (280 km2), which lies
 along the Moxi fault. The rupture is a segment along strike centred on the epicentre, of the
 subsurface length of Wells & Coppersmith (1994, BSSA 84(4): 974-1002, table 2A, all slip types):
     lg RLD = -2.44 + 0.59 M      (37 km at M 6.8; their M is moment magnitude, ours the
