@@ -11,11 +11,10 @@ import pytest
 
 from sim.events import read_events
 from sim.hazards.care import survival
-from sim.hazards.earthquake import _long_axis, _short_axis, intensity, near_source_km
 from sim.model import ResponseModel
 from sim.run import run_scenario
 from sim.scenario.schema import load_scenario
-from sim.world.geo import bearing_deg, gazetteer, haversine_km
+from sim.world.geo import gazetteer, haversine_km
 from sim.world.routes import plan_route
 from tests.conftest import JISHISHAN, LUDING, ROOT
 
@@ -197,35 +196,6 @@ def test_missing_graphml_is_a_scenario_error(write, capsys):
     path = write(ONE_SITE + "roads: {graphml: nowhere.graphml}\n")
     assert main(["validate", str(path)]) == 2
     assert f"{path}:14: roads.graphml: road graph" in capsys.readouterr().err
-
-
-def test_isoseismals_are_ellipses_of_the_western_china_relation():
-    """On the long and short axes the published formulas hold; off them the place lies on the
-    ellipse through it (checked against a 60-step bisection)."""
-    epi, m, strike = (29.59, 102.08), 6.8, 160.0
-    rng = np.random.default_rng(3)
-    lat, lon = epi[0] + rng.uniform(-2, 2, 400), epi[1] + rng.uniform(-2, 2, 400)
-    got = intensity(m, epi, strike, lat, lon)
-    r = haversine_km(epi[0], epi[1], lat, lon)
-    theta = np.radians(bearing_deg(epi[0], epi[1], lat, lon) - strike)
-    x, y = r * np.cos(theta), r * np.sin(theta)
-    lo, hi = np.zeros_like(r), np.full_like(r, _long_axis(m, np.zeros(1))[0])
-    r0a, r0b = near_source_km(m)
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        ra = np.maximum(10 ** ((5.253 + 1.398 * m - mid) / 4.164) - r0a, 1e-9)
-        rb = np.maximum(10 ** ((2.019 + 1.398 * m - mid) / 2.943) - r0b, 1e-9)
-        inside = (x / ra) ** 2 + (y / rb) ** 2 <= 1
-        lo, hi = np.where(inside, mid, lo), np.where(inside, hi, mid)
-    assert np.abs(got - lo).max() < 1e-9
-    assert np.all((got <= _long_axis(m, r) + 1e-12) & (got >= _short_axis(m, r) - 1e-12))
-    # 50 km along the strike and across it (bearing from the epicentre = strike, strike + 90)
-    d = 50 / 111.2
-    along = intensity(m, epi, 0.0, [epi[0] + d], [epi[1]])[0]
-    across = intensity(m, epi, 90.0, [epi[0] + d], [epi[1]])[0]
-    r50 = haversine_km(epi[0], epi[1], epi[0] + d, epi[1])
-    assert along == pytest.approx(_long_axis(m, np.array([r50]))[0], abs=1e-9)
-    assert across == pytest.approx(_short_axis(m, np.array([r50]))[0], abs=1e-9)
 
 
 def test_runs_in_one_process_share_no_road_damage(luding):

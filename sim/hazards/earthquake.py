@@ -8,25 +8,47 @@ Intensity: the western-China attenuation relation of Wang Suyun, Yu Yanxiang, Ga
 A place off both axes lies on the ellipse through it; we find its intensity by Newton's method.
 The relation is fitted on shallow crustal events, so depth is checked (<= 70 km) but not used.
 
-Near field. The published near-source terms (26 and 8 km) cap the epicentral intensity at
-5.253 + 1.398 M - 4.164 lg 26 = 8.87 for M 6.8, below the IX that Luding's official map (Ministry of
-Emergency Management, 2022-09-11) shows. The epicentral intensity of Chinese earthquakes follows
-M = 0.58 I0 + 1.5 (Li Shanbang 李善邦, 中国地震, 1981), I0 = 9.14 at M 6.8. We keep both published
-slopes and set each axis's near-source distance so that the relation reaches I0 at R = 0:
-R0 = 10^((a + 1.398 M - I0) / b), never above the published 26 and 8 km. The two agree near M 6.0
-(25.9 and 7.9 km), so the far field and moderate events are as published; larger events gain
-near the source.
-Luding's zones (cumulative land area, km2, official vs model): VI+ 19,089 vs 22,643 (+19 %), VII+
-4,393 vs 4,456 (+1 %), VIII+ 785 vs 573 (-27 %), IX+ 280 vs 4 (-99 %): the model's IX zone is still
-far too small (the official IX zone runs some 30 km along the rupture; a point source cannot make it).
+Near field: a finite rupture. A point source cannot make Luding's IX zone (280 km2), which lies
+along the Moxi fault. The rupture is a segment along strike centred on the epicentre, of the
+subsurface length of Wells & Coppersmith (1994, BSSA 84(4): 974-1002, table 2A, all slip types):
+    lg RLD = -2.44 + 0.59 M      (37 km at M 6.8; their M is moment magnitude, ours the
+                                  scenario's, usually Ms: an assumption that lengthens it a little)
+Distance is measured from the segment with confocal elliptic coordinates (foci at its ends): a
+point on the ellipse of semi-axes (A, B) about the segment is mapped to x' = x B / A, y' = y.
+So r' = B is 0 on the rupture, equals the epicentral distance across strike and tends to it far
+away (short by h²/2R, h the half-length); the published relation, with its published near-source
+terms (26 and 8 km), is applied at (x', y'): the far field stays as published, the isoseismals
+lengthen along strike near the source (sqrt(ra² + h²) instead of ra).
+Where the rupture ran one way from the instrumental epicentre (Yushu 2010), the scenario may give
+its centre (`rupture_centre`, from a field survey's macroseismic epicentre); the field is centred there.
+Within the saturation distance of the rupture, r' <= 5.57 km (the fictitious depth h of Boore,
+Joyner & Fumal 1997, SRL 68(1): 128-153, table 8, PGA: inside it their distance term changes by
+less than a factor sqrt 2), the intensity is at least the epicentral intensity of Chinese
+earthquakes, M = 0.58 I0 + 1.5 (Li Shanbang 李善邦, 中国地震, 1981), I0 = 9.14 at M 6.8: the
+meizoseismal zone. The published relation alone tops out at 5.253 + 1.398 M - 4.164 lg 26
+(8.87 at M 6.8); the two agree at the source near M 6.0, so smaller events keep their published
+peak and I0 only fills the edge of their saturation zone. No constant here is fitted to any event.
+Zone areas (cumulative land area, km2, official vs model, `intensity_areas`): Luding 2022 M6.8
+(Ministry of Emergency Management, 2022-09-11): VI+ 19,089 vs 21,808 (+14 %), VII+ 4,393 vs 4,290
+(-2 %), VIII+ 785 vs 653 (-17 %), IX+ 280 vs 337 (+20 %); the point source gave 22,641, 4,455, 571
+and 5. The model's areas depend on magnitude alone, and official maps of like events scatter
+around them: IX+ at Dingri 2025 M6.8 411 vs 345 (-16 %, MEM/CEA 2025-01-10) and Jiuzhaigou 2017
+M7.0 139 vs 439 (x3.2, CEA 2017-08-12); VIII+ at Jishishan 2023 M6.2 331 vs 174 (MEM 2023-12-22),
+Kangding 2014 M6.3 340 vs 191 (CEA 2014-11-25); Shangri-La 2013 M5.9 reached VIII (118 km2, CEA
+2013-09-06) where I0 = 7.6 gives none. Expect a factor of about 2 on one event's zone areas.
 
 Deaths follow the USGS PAGER empirical fatality model (Jaiswal & Wald 2010, "An empirical model for
 global earthquake fatality estimation", Earthquake Spectra 26(4): 1017-1037): the fatality rate at
 shaking intensity S is nu(S) = Phi(ln(S / theta) / beta), with China's parameters fitted on 120
 Chinese earthquakes of 1973-2008: theta = 10.328811, beta = 0.100058 (USGS PAGER `fatality.xml`,
 model version 2.2, as shipped in the PyPI package esi-utils-pager 1.1.19). The Chinese intensity
-scale (GB/T 17742) is built to agree with MMI degree for degree, so S is our intensity, capped at
-10 as PAGER does. PAGER's deaths are those of a historical response, in which part of the trapped
+scale (GB/T 17742) is built to agree with MMI degree for degree, so S is the degree of a place,
+capped at 10 as PAGER does. The degree is floor(I): Wang et al. fit I to the radius of the
+isoseismal of degree I, the outer edge of that zone, so zone n is n <= I < n + 1. PAGER counts the
+people of each integer MMI level n (ShakeMap MMI within n +- 0.5, `calc_exposure` in
+esi-utils-pager's losspager/models/exposure.py) and applies nu(n). Feeding PAGER the continuous I
+instead would put every place half a degree high (a factor of 3 to 5 on nu at VIII-IX).
+PAGER's deaths are those of a historical response, in which part of the trapped
 died waiting; we split them the way Coburn & Spence's engineering model does (Coburn, Spence &
 Pomonis 1992; Coburn & Spence, "Earthquake Protection", 2nd ed., 2002, ch. 9): of the people
 trapped in collapses a share M4 = 0.2 (masonry) die at once and a share M5 of the rest die later;
@@ -88,6 +110,11 @@ def injury_ratio_loo() -> list[tuple[str, float, float]]:
 INJURED_PER_DEATH = injury_ratio()      # 4.31 (LOO: median |log10 error| 0.43, a factor of 2.7)
 
 
+def pager_level(i):
+    """PAGER's shaking level of a place whose continuous intensity is `i`: its degree (numpy or float)."""
+    return np.floor(i)
+
+
 def fatality_rate(s: float) -> float:
     """PAGER's expected share of people killed at shaking intensity `s` (China's parameters)."""
     s = min(float(s), PAGER_MAX_S)
@@ -100,24 +127,29 @@ def intensity(magnitude: float, epicentre: tuple[float, float], strike_deg: floa
               lat: np.ndarray, lon: np.ndarray, floor: float = 0.0) -> np.ndarray:
     """Seismic intensity (continuous, China scale) at each point.
 
-    The long-axis value bounds the intensity from above and the short-axis value from below;
+    Without a strike the rupture's direction is unknown: a point source, the mean of the axes.
+    The long-axis value at r' bounds the intensity from above and the short-axis value from below;
     points whose upper bound is under `floor` get that bound instead of the exact elliptical
     value, which saves the root finding where nobody cares.
     """
     lat, lon = np.asarray(lat, float), np.asarray(lon, float)
     r = haversine_km(epicentre[0], epicentre[1], lat, lon)
     if strike_deg is None:
-        return 0.5 * (_long_axis(magnitude, r) + _short_axis(magnitude, r))
+        return _meizoseismal(magnitude, r, 0.5 * (_long_axis(magnitude, r) + _short_axis(magnitude, r)))
+    theta = np.radians(bearing_deg(epicentre[0], epicentre[1], lat, lon) - strike_deg)
+    x2, y2 = rupture_frame(r * np.cos(theta), r * np.sin(theta), rupture_half_km(magnitude))
+    r = np.sqrt(x2 + y2)
     out = _long_axis(magnitude, r)
-    near = np.flatnonzero((out >= floor) & (r > 1e-3))     # at the epicentre itself both axes agree
-    theta = np.radians(bearing_deg(epicentre[0], epicentre[1], lat[near], lon[near]) - strike_deg)
-    cos2 = np.cos(theta) ** 2
-    out[near] = _on_ellipse(magnitude, r[near] ** 2 * cos2, r[near] ** 2 * (1 - cos2), out[near],
-                            _short_axis(magnitude, r[near]), cos2)
-    return out
+    near = np.flatnonzero((out >= floor) & (r > 1e-3))     # on the rupture itself both axes agree
+    cos2 = x2[near] / r[near] ** 2
+    out[near] = _on_ellipse(magnitude, x2[near], y2[near], out[near], _short_axis(magnitude, r[near]), cos2)
+    return _meizoseismal(magnitude, r, out)
 
 
 A_LONG, B_LONG, A_SHORT, B_SHORT, C_M = 5.253, 4.164, 2.019, 2.943, 1.398    # Wang Suyun et al. (2000)
+R0_LONG, R0_SHORT = 26.0, 8.0                    # their near-source terms, km
+WC_RLD_A, WC_RLD_B = -2.44, 0.59                 # Wells & Coppersmith 1994 table 2A: lg RLD, all slip types
+SATURATION_KM = 5.57                             # Boore, Joyner & Fumal 1997 table 8: h for PGA
 
 
 def epicentral_intensity(m: float) -> float:
@@ -125,11 +157,28 @@ def epicentral_intensity(m: float) -> float:
     return (m - 1.5) / 0.58
 
 
-def near_source_km(m: float) -> tuple[float, float]:
-    """Near-source distances (long, short axis): the published 26 and 8 km, or less where that is what
-    it takes for each axis relation to reach I0 at R = 0 (the published relation is never lowered)."""
-    i0 = max(epicentral_intensity(m), A_LONG + C_M * m - B_LONG * np.log10(26.0))
-    return 10 ** ((A_LONG + C_M * m - i0) / B_LONG), min(8.0, 10 ** ((A_SHORT + C_M * m - i0) / B_SHORT))
+def peak_intensity(m: float) -> float:
+    """The highest intensity of the field: on the rupture, I0 or the published relation at R = 0."""
+    return max(epicentral_intensity(m), A_LONG + C_M * m - B_LONG * np.log10(R0_LONG))
+
+
+def rupture_half_km(m: float) -> float:
+    """Half the subsurface rupture length (Wells & Coppersmith 1994)."""
+    return 0.5 * 10 ** (WC_RLD_A + WC_RLD_B * m)
+
+
+def rupture_frame(x: np.ndarray, y: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
+    """(x'², y'²) of points (x along strike, y across, km from the epicentre) about a rupture from
+    -h to h: x' = x B / A on the confocal ellipse (A, B) through the point, so x'² + y² = B²."""
+    r1, r2 = np.hypot(x - h, y), np.hypot(x + h, y)
+    a2 = (0.5 * (r1 + r2)) ** 2
+    b2 = np.maximum(a2 - h * h, 0.0)
+    return x * x * np.divide(b2, a2, out=np.ones_like(a2), where=a2 > 0), y * y
+
+
+def _meizoseismal(m: float, r: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """At least I0 within the saturation distance of the rupture."""
+    return np.where(r <= SATURATION_KM, np.maximum(out, epicentral_intensity(m)), out)
 
 
 def _on_ellipse(m: float, x2: np.ndarray, y2: np.ndarray, hi: np.ndarray, lo: np.ndarray,
@@ -140,11 +189,10 @@ def _on_ellipse(m: float, x2: np.ndarray, y2: np.ndarray, hi: np.ndarray, lo: np
     (monotonically after its first step) from a start blended between the axis values by direction:
     to 1e-9 in about five steps, where a bisection needs 24 for 1e-6."""
     ka, kb, a0, b0 = LN10 / B_LONG, LN10 / B_SHORT, A_LONG + C_M * m, A_SHORT + C_M * m
-    r0a, r0b = near_source_km(m)
     i = hi * cos2 + lo * (1 - cos2)
     for _ in range(50):
-        ea, eb = np.exp((a0 - i) * ka), np.exp((b0 - i) * kb)      # ra + r0a and rb + r0b
-        ra, rb = ea - r0a, eb - r0b
+        ea, eb = np.exp((a0 - i) * ka), np.exp((b0 - i) * kb)      # ra + R0_LONG and rb + R0_SHORT
+        ra, rb = ea - R0_LONG, eb - R0_SHORT
         qa, qb = x2 / (ra * ra), y2 / (rb * rb)
         step = (qa + qb - 1) / (qa * ea / ra * (2 * ka) + qb * eb / rb * (2 * kb))     # g / g'
         i = np.minimum(np.maximum(i - step, lo), hi)
@@ -154,11 +202,11 @@ def _on_ellipse(m: float, x2: np.ndarray, y2: np.ndarray, hi: np.ndarray, lo: np
 
 
 def _long_axis(m: float, r: np.ndarray) -> np.ndarray:
-    return A_LONG + C_M * m - B_LONG * np.log10(r + near_source_km(m)[0])
+    return A_LONG + C_M * m - B_LONG * np.log10(r + R0_LONG)
 
 
 def _short_axis(m: float, r: np.ndarray) -> np.ndarray:
-    return A_SHORT + C_M * m - B_SHORT * np.log10(r + near_source_km(m)[1])
+    return A_SHORT + C_M * m - B_SHORT * np.log10(r + R0_SHORT)
 
 
 DEGREES = ("VI", "VII", "VIII", "IX", "X", "XI")
@@ -170,10 +218,10 @@ def intensity_areas(magnitude: float, epicentre: tuple[float, float], strike_deg
     """Area (km2) at or above each degree VI..XI: the model's isoseismal map, for comparison with an
     official one. Evaluated once per quake on a cells x cells grid over the VI zone's bounding box
     (about 0.1 % of the VI area per cell). All land: our historical events are inland."""
-    r6 = 10 ** ((A_LONG + C_M * magnitude - 6.0) / B_LONG) - near_source_km(magnitude)[0]
+    r6 = 10 ** ((A_LONG + C_M * magnitude - 6.0) / B_LONG) - R0_LONG
     if r6 <= 0:
         return dict.fromkeys(DEGREES, 0.0)
-    half_lat = r6 * 1.05 / 111.195
+    half_lat = math.hypot(r6, rupture_half_km(magnitude)) * 1.05 / 111.195
     half_lon = half_lat / max(np.cos(np.radians(epicentre[0])), 0.05)
     lat = epicentre[0] + np.linspace(-half_lat, half_lat, cells)
     lon = epicentre[1] + np.linspace(-half_lon, half_lon, cells)
@@ -210,7 +258,7 @@ def damage(intensity_value: float, population: int, rng: np.random.Generator,
            death_rate: float | None = None) -> Damage:
     """People killed, trapped alive, injured and needing relief at a place of given intensity
     (`death_rate`: PAGER's share killed over the place's area, where it was integrated)."""
-    rate = fatality_rate(intensity_value) if death_rate is None else death_rate
+    rate = fatality_rate(pager_level(intensity_value)) if death_rate is None else death_rate
     trapped_rate, injured_rate = casualty_rates(rate)
     trapped_all = rng.binomial(population, min(1.0, trapped_rate))
     killed = rng.binomial(trapped_all, KILLED_AT_ONCE_M4)
@@ -229,7 +277,7 @@ def road_factors(intensities: np.ndarray, mountain: np.ndarray, rng: np.random.G
 
 def _blend(seat_intensity: float, spread_rate: float | None) -> float:
     """A county's share killed: its urban people at the seat, the rest spread over its land."""
-    seat = fatality_rate(seat_intensity)
+    seat = fatality_rate(pager_level(seat_intensity))
     return seat if spread_rate is None else URBAN_SHARE * seat + (1 - URBAN_SHARE) * spread_rate
 
 
@@ -251,6 +299,9 @@ class Earthquake(BaseModel):
     magnitude: float = Field(ge=4.0, le=9.5)
     depth_km: float = Field(gt=0, le=70, description="the attenuation relation is for shallow crustal events")
     strike_deg: float | None = Field(None, ge=0, lt=360, description="long axis of the isoseismals")
+    rupture_centre: tuple[float, float] | None = Field(
+        None, description="centre of the rupture where it ran one way from the epicentre (a field survey's "
+                          "macroseismic epicentre); default the epicentre")
     at_min: NonNegativeFloat = 0.0
     origin_key: ClassVar[str] = "epicentre"     # the field that places the hazard (checked against the region)
 
@@ -258,25 +309,31 @@ class Earthquake(BaseModel):
     def origin(self) -> tuple[float, float]:
         return self.epicentre
 
+    @property
+    def source(self) -> tuple[float, float]:
+        """Where the rupture segment is centred: the intensity field's origin."""
+        return tuple(self.rupture_centre or self.epicentre)
+
     def county_exposure(self, world, floor: float) -> dict[int, float]:
         """Per candidate county (by index): PAGER's share killed averaged over its land, its people
         spread evenly there. PAGER counts people where they live
         (LandScan); a county judged at its seat alone puts a rural county's whole population at one
         point, near or far from the rupture. Only cells within the floor's isoseismal are shaken."""
         lat, lon, km2, owner = world.county_cells()
-        reach = 10 ** ((A_LONG + C_M * self.magnitude - floor) / B_LONG)
+        reach = 10 ** ((A_LONG + C_M * self.magnitude - floor) / B_LONG) + rupture_half_km(self.magnitude)
         dlat = reach / 111.0                          # a box first: the great circle only inside it
-        dlon = dlat / max(math.cos(math.radians(self.epicentre[0]) + dlat * math.pi / 180), 0.05)
-        box = np.flatnonzero((owner >= 0) & (np.abs(lat - self.epicentre[0]) <= dlat)
-                             & (np.abs(lon - self.epicentre[1]) <= dlon))
-        near = box[haversine_km(self.epicentre[0], self.epicentre[1], lat[box], lon[box]) <= reach]
+        src = self.source
+        dlon = dlat / max(math.cos(math.radians(src[0]) + dlat * math.pi / 180), 0.05)
+        box = np.flatnonzero((owner >= 0) & (np.abs(lat - src[0]) <= dlat) & (np.abs(lon - src[1]) <= dlon))
+        near = box[haversine_km(src[0], src[1], lat[box], lon[box]) <= reach]
         if not len(near):
             return {}
-        ii = intensity(self.magnitude, self.epicentre, self.strike_deg, lat[near], lon[near], floor)
+        ii = intensity(self.magnitude, src, self.strike_deg, lat[near], lon[near], floor)
         shaken = ii >= floor
         near, ii = near[shaken], ii[shaken]
         who = owner[near]
-        killed = np.bincount(who, weights=cell_fatality_rates(ii) * km2[near], minlength=len(world.candidates))
+        killed = np.bincount(who, weights=cell_fatality_rates(pager_level(ii)) * km2[near],
+                             minlength=len(world.candidates))
         area = np.bincount(owner[owner >= 0], weights=km2[owner >= 0], minlength=len(world.candidates))
         return {int(i): float(killed[i] / area[i]) for i in np.unique(who) if area[i] > 0}
 
@@ -287,14 +344,14 @@ class Earthquake(BaseModel):
         w = model.world
         cands, roads = w.candidates, w.roads
         # places and road midpoints in one call: one root finding instead of two
-        ii = intensity(self.magnitude, self.epicentre, self.strike_deg, np.concatenate((w.cand_lat, roads.mid_lat)),
+        ii = intensity(self.magnitude, self.source, self.strike_deg, np.concatenate((w.cand_lat, roads.mid_lat)),
                        np.concatenate((w.cand_lon, roads.mid_lon)), floor)
         at_places, at_roads = ii[:len(cands)], ii[len(cands):]
         model.recorder.record(model.env.now, "quake", "hazard", "", magnitude=self.magnitude,
                               epicentre=list(self.epicentre), depth_km=self.depth_km,
-                              max_intensity=round(float(_long_axis(self.magnitude, np.zeros(1))[0]), 3),
+                              max_intensity=round(peak_intensity(self.magnitude), 3),
                               max_at_places=float(at_places.max()),
-                              areas_km2=intensity_areas(self.magnitude, tuple(self.epicentre), self.strike_deg))
+                              areas_km2=intensity_areas(self.magnitude, self.source, self.strike_deg))
         hit = np.flatnonzero(at_roads >= floor)
         model.damage_roads(hit, road_factors(at_roads[hit], roads.mountain[hit], model.streams["roads"]))
         model.command.take_lead(self.epicentre)
