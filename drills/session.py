@@ -116,22 +116,23 @@ def _judge(model, post, d: dict[str, Any]) -> None:
 
 
 DESK_ORDERS = {"request": _request, "sitrep": _sitrep, "verify": _judge, "deny": _judge}
+HOLD_ANSWERS = {
+    "dispatch": lambda model, d, post: iv.dispatch(model, d["unit"], d["place"], post),
+    "release_stock": lambda model, d, post: iv.release_stock(model, d["depot"], d["place"], d["items"], post),
+    "assign_airlift": lambda model, d, post: iv.assign_airlift(model, d["unit"], d.get("place"), post),
+}
 
 
 def _apply(model, d: dict[str, Any], desk: Desk | None = None) -> None:
     kind = d["kind"]
     if kind in DESK_ORDERS:
         DESK_ORDERS[kind](model, _post(model, desk), d)
-    elif kind == "dispatch":
-        iv.dispatch(model, d["unit"], d["place"], None if desk is None else _post(model, desk))
     elif kind == "set_level":
         iv.set_level(model, d["level"], d.get("text") or "decided by the room")
     elif kind == "mutual_aid":
         iv.request_mutual_aid(model)
-    elif kind == "release_stock":
-        iv.release_stock(model, d["depot"], d["place"], d["items"])
-    elif kind == "assign_airlift":
-        iv.assign_airlift(model, d["unit"])
+    elif kind in HOLD_ANSWERS:      # a desk's order answers what is held at its post; the room's retasks
+        HOLD_ANSWERS[kind](model, d, None if desk is None else _post(model, desk))
     elif kind == "evacuate":
         iv.order_evacuation(model, d["place"], d.get("share", 1.0))
     else:

@@ -186,6 +186,70 @@ def test_an_airlift_from_a_played_posts_depot_is_held_for_its_desk(msel, tmp_pat
     assert [r.purpose for r in s.model.command.held if r.holder.name == "county:泸定县"] == ["airlift"]
 
 
+def held_at(s: Session, post: str, kind: str, place: str) -> list:
+    return [r for r in s.model.command.held if r.holder.name == post and r.kind == kind
+            and r.group.place.name == place]
+
+
+def test_a_desks_release_of_stock_answers_the_relief_request_held_at_its_post(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    s.decide_now({"kind": "request", "need": "relief", "place": "泸定县"}, "luding-county")
+    s.advance_to(s.now + 30)
+    ganzi = "municipal:甘孜藏族自治州"
+    assert [r.chain for r in held_at(s, ganzi, "relief", "泸定县")] == [["county:泸定县", ganzi]]
+    order = {"kind": "release_stock", "depot": "municipal-depot-康定市", "place": "泸定县"}
+    s.decide_now({**order, "items": {"tents": 100}}, "municipal-hq")
+    approved = [e for e in of(s, "approve", ganzi) if e.data.get("request") == "relief"]
+    assert [(e.data["depot"], e.data["chain"]) for e in approved] == [("municipal-depot-康定市", ["county:泸定县", ganzi])]
+    assert approved[0].data["approval_min"] >= 30                       # counted like a post's own approval
+    assert held_at(s, ganzi, "relief", "泸定县")                          # the site still needs more: still held
+    group = next(g for g in s.model.groups if g.place.name == "泸定县")
+    s.decide_now({**order, "items": group.outstanding_unshipped()}, "municipal-hq")
+    assert s.decided[-1]["ok"] and not group.outstanding_unshipped()
+    assert held_at(s, ganzi, "relief", "泸定县") == []                    # all shipped: closed
+    assert len([e for e in of(s, "approve", ganzi) if e.data.get("request") == "relief"]) == 2
+
+
+def airlift_held_at_luding(s: Session) -> None:
+    """The county desk ships tents to Moxi, whose roads are cut: the sortie is held for a desk."""
+    s.decide_now({"kind": "release_stock", "depot": "county-depot-泸定县", "place": "磨西镇", "items": {"tents": 100}},
+                 "luding-county")
+    s.advance_to(s.now + 1)
+    assert [r.purpose for r in held_at(s, "county:泸定县", "aviation", "磨西镇")] == ["airlift"]
+
+
+def test_the_aviation_desk_flies_the_airlift_sortie_held_at_a_county(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    airlift_held_at_luding(s)
+    order = {"kind": "assign_airlift", "unit": "H125-ZUTF-1", "place": "磨西镇"}
+    refused = s.decide_now(order, "luding-county")                       # the county tasks no aircraft
+    assert refused["rec"] == "refused" and "it belongs to provincial:四川省" in refused["reason"]
+    for place in ("泸定县", "磨西镇"):               # nothing held for Luding town; 100 tents outweigh an H125
+        failed = s.decide_now({**order, "place": place}, "aviation")
+        assert not failed["ok"] and f"no airlift sortie to {place} held for this desk" in failed["error"]
+    assert next(a for a in s.model.aircraft if a.name == "H125-ZUTF-1").role == "any"   # a failed order changes nothing
+    s.decide_now({**order, "unit": "Mi-171-ZUXC-1"}, "aviation")
+    assert s.decided[-1]["ok"] and held_at(s, "county:泸定县", "aviation", "磨西镇") == []
+    approve = [e for e in of(s, "approve", "provincial:四川省") if e.data.get("unit") == "Mi-171-ZUXC-1"]
+    assert [(e.data["purpose"], e.data["chain"]) for e in approve] == [("airlift", ["county:泸定县", "provincial:四川省"])]
+    s.advance_to(s.now + 400)                              # alert, to the depot, load, to Moxi
+    delivered = [e for e in of(s, "deliver") if e.data.get("carrier") == "Mi-171-ZUXC-1"]
+    assert [e.data["items"] for e in delivered] == [{"tents": 100.0}]
+
+
+def test_a_held_airlift_sortie_goes_by_truck_once_a_road_reaches_its_site(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    airlift_held_at_luding(s)
+    s.advance_to(2700)                                  # Luding's clearing team reopens the road to Moxi
+    cleared = [e.t for e in of(s, "road_cleared")]
+    rerouted = of(s, "reroute", "county:泸定县")
+    assert [(e.data["purpose"], e.data["mode"], e.data["items"]) for e in rerouted] == [("airlift", "road",
+                                                                                        {"tents": 100.0})]
+    assert rerouted[0].t in cleared and held_at(s, "county:泸定县", "aviation", "磨西镇") == []
+    assert [e.kind for e in s.model.recorder.events if e.agent.startswith("consignment") and e.t == rerouted[0].t
+            and e.data.get("items") == {"tents": 100.0}] == ["reroute"]
+
+
 def test_unplayed_posts_approve_and_escalate_as_before(msel, tmp_path):
     s = session_at(msel, tmp_path, 180, played=False)
     assert of(s, "hold") == []
