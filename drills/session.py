@@ -380,10 +380,13 @@ class Session:
         what it or its subordinates own, and a desk only the kinds of units its role lists."""
         if role not in self.desks:
             return f"no desk {role!r}"
-        kind = d.get("kind")
+        kind, desk = d.get("kind"), self.desks[role]
         if kind not in self.orders(role):
-            return f"{role} may not order {kind!r}: its orders are {', '.join(self.orders(role)) or 'none'}"
-        desk = self.desks[role]
+            lead = self.model.command.lead
+            why = (f"only the lead post ({lead.name if lead else 'not yet known'}) does" if kind in LEAD_ONLY and
+                   desk.role.desk == "player" and (desk.role.may is None or kind in desk.role.may) else
+                   f"its orders are {', '.join(self.orders(role)) or 'none'}")
+            return f"{role} may not order {kind!r}: {why}"
         if kind in ("dispatch", "assign_airlift"):
             unit = next((u for u in [*self.model.aircraft, *self.model.teams] if u.name == d.get("unit")), None)
             return self._not_tasked(desk, unit, d.get("unit"))

@@ -200,7 +200,8 @@ def test_a_desks_release_of_stock_answers_the_relief_request_held_at_its_post(ms
     order = {"kind": "release_stock", "depot": "municipal-depot-康定市", "place": "泸定县"}
     s.decide_now({**order, "items": {"tents": 100}}, "municipal-hq")
     approved = [e for e in of(s, "approve", ganzi) if e.data.get("request") == "relief"]
-    assert [(e.data["depot"], e.data["chain"]) for e in approved] == [("municipal-depot-康定市", ["county:泸定县", ganzi])]
+    assert [(e.data["depot"], e.data["chain"]) for e in approved] == [("municipal-depot-康定市",
+                                                                     ["county:泸定县", ganzi])]
     assert approved[0].data["approval_min"] >= 30                       # counted like a post's own approval
     assert held_at(s, ganzi, "relief", "泸定县")                          # the site still needs more: still held
     group = next(g for g in s.model.groups if g.place.name == "泸定县")
@@ -231,7 +232,8 @@ def test_the_aviation_desk_flies_the_airlift_sortie_held_at_a_county(msel, tmp_p
     s.decide_now({**order, "unit": "Mi-171-ZUXC-1"}, "aviation")
     assert s.decided[-1]["ok"] and held_at(s, "county:泸定县", "aviation", "磨西镇") == []
     approve = [e for e in of(s, "approve", "provincial:四川省") if e.data.get("unit") == "Mi-171-ZUXC-1"]
-    assert [(e.data["purpose"], e.data["chain"]) for e in approve] == [("airlift", ["county:泸定县", "provincial:四川省"])]
+    assert [(e.data["purpose"], e.data["chain"]) for e in approve] == [("airlift",
+                                                                      ["county:泸定县", "provincial:四川省"])]
     s.advance_to(s.now + 400)                              # alert, to the depot, load, to Moxi
     delivered = [e for e in of(s, "deliver") if e.data.get("carrier") == "Mi-171-ZUXC-1"]
     assert [e.data["items"] for e in delivered] == [{"tents": 100.0}]
@@ -333,3 +335,57 @@ def test_leaving_a_played_desk_pauses_and_nothing_ends_the_drill_but_endex(room,
     assert hub.session.finished and (tmp_path / "aar.html").is_file()
     recs = [r["rec"] for r in read_log(tmp_path / "drill.jsonl")]
     assert "endex" in recs and recs[-1] == "end" and "pause" in recs
+
+
+# The issue's orders: (kind, fields, a desk that may give it, one that may not, why that one may not)
+ISSUE_ORDERS = [
+    ("dispatch", {"unit": "Mi-171-ZUXC-1", "place": "泸定县"}, "aviation", "supplies", "may not order 'dispatch'"),
+    ("request", {"need": "aviation", "place": "泸定县"}, "luding-county", "evaluator", "its orders are none"),
+    ("request", {"need": "relief", "place": "泸定县"}, "municipal-hq", "controller", "its orders are none"),
+    ("release_stock", {"depot": "county-depot-泸定县", "place": "泸定县", "items": {"tents": 10}}, "luding-county",
+     "aviation", "may not order 'release_stock'"),
+    ("assign_airlift", {"unit": "Mi-171-ZUXC-2"}, "aviation", "fire-rescue", "may not order 'assign_airlift'"),
+    ("evacuate", {"place": "泸定县", "share": 0.1}, "luding-county", "aviation", "may not order 'evacuate'"),
+    ("set_level", {"level": "II"}, "provincial-hq", "municipal-hq", "only the lead post (provincial:四川省) does"),
+    ("mutual_aid", {}, "provincial-hq", "luding-county", "only the lead post (provincial:四川省) does"),
+    ("sitrep", {"place": "泸定县", "deaths": 3}, "luding-county", "supplies", "may not order 'sitrep'"),
+    ("verify", {"place": "泸定县"}, "provincial-hq", "fire-rescue", "may not order 'verify'"),
+    ("deny", {"place": "泸定县"}, "municipal-hq", "aviation", "may not order 'deny'"),
+]
+
+
+def test_every_order_of_the_issue_is_on_the_page_of_a_desk_that_may_give_it_and_refused_elsewhere(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    hub = Hub(s, hashed(new_codes(list(s.desks))), tmp_path, "en", 60.0)
+    for kind, fields, may, may_not, why in ISSUE_ORDERS:
+        assert kind in hub.view(may)["orders"] and kind not in hub.view(may_not).get("orders", [])
+        reply = hub.handle(may, {"op": "order", "decision": {"kind": kind, **fields}})
+        assert reply["ok"], (kind, reply)
+        reply = hub.handle(may_not, {"op": "order", "decision": {"kind": kind, **fields}})
+        assert not reply["ok"] and why in reply["message"], (kind, reply)
+    logged = [(r["role"], r["decision"]["kind"]) for r in read_log(tmp_path / "drill.jsonl") if r["rec"] == "refused"]
+    assert logged == [(may_not, kind) for kind, _, _, may_not, _ in ISSUE_ORDERS]
+    assert {d["kind"] for d in s.decided if d["ok"]} == {kind for kind, *_ in ISSUE_ORDERS}
+
+
+def test_closing_the_wall_or_stopping_the_server_pauses_and_the_log_resumes(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    hub = Hub(s, hashed(new_codes(list(s.desks))), tmp_path, "en", 60.0)
+    hub.arrive("wall")
+    airlift_held_at_luding(s)
+    hub.handle("aviation", {"op": "order", "decision": {"kind": "assign_airlift", "unit": "Mi-171-ZUXC-1",
+                                                          "place": "磨西镇"}})
+    hub.tick(60.0)                                         # a wall minute at 60x: an hour of scenario
+    hub.left("wall")                                       # the wall window closed
+    shown = s.shown
+    hub.tick(600.0)
+    assert s.paused and not s.finished and s.shown == shown     # paused: the clock stands, nothing ended
+    hub.close("server stopped")                            # what SIGTERM leads to (drills.server.serve)
+    records = read_log(tmp_path / "drill.jsonl")
+    assert [r["reason"] for r in records if r["rec"] == "pause"] == ["wall left", "server stopped"]
+    assert not any(r["rec"] in ("endex", "end") for r in records)
+    again = Session(msel, DrillLog(tmp_path / "drill.jsonl", records))
+    again.replay(records)
+    again.advance_to(shown)
+    assert [comparable(r) for r in again.decided] == [comparable(r) for r in s.decided]
+    assert again.model.recorder.events == s.model.recorder.events    # the sortie held, then flown, alike

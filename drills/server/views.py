@@ -29,6 +29,7 @@ class Knowledge:
         self.made: dict[str, list[tuple[float, int]]] = defaultdict(list)   # site -> (minute, deaths) at origin
         self.reports: dict[str, list[dict[str, Any]]] = defaultdict(list)   # post name -> reports reached it
         self.requests: dict[str, list[dict[str, Any]]] = defaultdict(list)  # post name -> escalated to it
+        self.rerouted: dict[str, list[dict[str, Any]]] = defaultdict(list)  # post name -> its held sorties by road
         self.level: str | None = None
 
     def digest(self, events: list[Event]) -> None:
@@ -43,6 +44,10 @@ class Knowledge:
                                                     "need": e.data["request"], "from": e.agent})
             elif e.kind == "level":
                 self.level = e.data["level"]
+            elif e.kind == "reroute" and "chain" in e.data:        # a post's, not a consignment's
+                self.rerouted[e.agent].append({"t": e.t, "place": self.names.get(e.place, e.place),
+                                               "need": "airlift", "from": e.data["chain"][0], "at_post": e.agent,
+                                               "status": "by_road", "since": "T+" + clock_text(e.t)})
 
     def _report(self, e: Event) -> None:
         """A report at a post: made there (by the county, a sitrep, a verdict) or relayed from below;
@@ -74,6 +79,7 @@ def desk_view(session: Session, know: Knowledge, role: str, speed: float) -> dic
     units = [u for u in [*session.model.aircraft, *session.model.teams] if session.tasks(desk, u)]
     depots = [d for d in session.model.depots if session.tasks(desk, d)]
     sigma = session.model.plan.response.estimate_error
+    held = _held(session, know, role)
     return {
         "page": "desk", "role": _role(session, role), "clock": clock(session, speed), "level": know.level,
         "injects": _injects(session, [r for r in session.released if r["to"] == role]),
@@ -82,10 +88,29 @@ def desk_view(session: Session, know: Knowledge, role: str, speed: float) -> dic
         "units": [{"name": u.name, "type": u.type_name, "kind": session.kind_of(u), "status": u.status} for u in units],
         "depots": [{"name": d.name, "stock": {k: round(c.level) for k, c in d.stock.items()}} for d in depots],
         "requests": know.requests.get(desk.post or "", [])[::-1][:SHOWN],
+        "held": held,
         "decisions": _decisions(session, role),
         "orders": session.orders(role),
-        "sites": sorted({r["place"] for r in know.reports.get(desk.post or "", [])}),
+        "sites": sorted({r["place"] for r in know.reports.get(desk.post or "", [])} | {h["place"] for h in held}),
+        "items": sorted({k for d in depots for k in d.stock}),
     }
+
+
+def _held(session: Session, know: Knowledge, role: str) -> list[dict[str, Any]]:
+    """What waits for this desk to decide: requests held at its post and, for a desk that flies airlift,
+    the airlift sorties held at the posts below; then those held sorties a reopened road sent by truck."""
+    desk, command = session.desks[role], session.model.command
+    post = command.posts.get(desk.place_id or "")   # never created here: a page must not change the model
+    if post is None:
+        return []
+    flies = "assign_airlift" in session.orders(role) and desk.tasks_kind("aircraft")
+    rows = [{"t": r.created, "place": r.group.place.name, "need": "airlift" if r.purpose == "airlift" else r.kind,
+             "from": r.origin.name, "at_post": r.holder.name, "status": "waiting",
+             "since": "T+" + clock_text(r.created)}
+            for r in post.held(below=flies) if r.holder is post or r.purpose == "airlift"]
+    below = {p.name for p in command.posts.values() if post.controls(p)} if flies and know.rerouted else {post.name}
+    rows += [x for name in below for x in know.rerouted.get(name, [])]
+    return sorted(rows, key=lambda x: -x["t"])[:SHOWN]
 
 
 def control_view(session: Session, know: Knowledge, role: str, speed: float,

@@ -112,8 +112,8 @@ def assign_airlift(model, aircraft: str, place: str | None = None, post=None) ->
     if g is not None and sortie is None:
         u.role = role
         raise InterventionError(f"{aircraft} is {u.status}, not available" if not idle else
-                                f"no airlift sortie to {g.place.name} held for this desk is within {aircraft}'s payload "
-                                "and ceiling")
+                                f"no airlift sortie to {g.place.name} held for this desk is within "
+                                f"{aircraft}'s payload and ceiling")
     _record(model, "order", g.place.id if g else "", order="assign_airlift", unit=aircraft)
     if sortie is not None:
         post.take(sortie)
