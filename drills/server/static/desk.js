@@ -16,10 +16,14 @@ function el(tag, attrs, ...kids) {
   return e;
 }
 
+let toastTimer = null;
 function toast(text, ok) {
+  // A result for a few seconds, then out of the way: fixed at the bottom right, it would cover a form's button.
   const box = document.getElementById("toast");
   box.textContent = text;
   box.className = ok ? "ok" : "bad";
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { box.textContent = ""; box.className = ""; }, 8000);
 }
 
 function table(cols, rows) {
