@@ -12,7 +12,8 @@ In the drill room each decision comes from a desk (an MSEL role): the session re
 may not order or a unit it does not task, logs who decided, and tells the model which posts the
 room plays (`Command.played`): the model stops deciding their response level, a played county or
 municipal post asks for nothing and approves nothing by itself (requests reaching it are held for
-its desk: dispatch, release stock, or `request` up the chain), and after its first report only its
+its desk, whose dispatch, release of stock or airlift assignment answers them as the post's approval,
+or which asks up the chain by `request`), and after its first report only its
 desk's sitrep (续报) climbs the chain; the post still learns its sites' follow-ups.
 """
 from __future__ import annotations

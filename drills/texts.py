@@ -43,6 +43,8 @@ ENGINE_ZH = ((r"(\S+) is (\w+), not available", "{0} {1}，不可用"), (r"no un
              (r"mutual aid has already been requested", "已请求过区域联动支援"),
              (r"(\S+) holds none of (.+)", "{0} 无 {1} 库存"), (r"(\S+) is not a helicopter", "{0} 不是直升机"),
              (r"no aircraft based at (\S+)", "{0} 无驻场航空器"), (r"(\S+) needs no more relief", "{0} 已无救助需求"),
+             (r"no airlift sortie to (\S+) held for this desk is within (\S+)'s payload and ceiling",
+              "本席位暂存的 {0} 物资空运架次均超出 {1} 的载重或升限"),
              (r"effect not applied: (.+)", "影响未生效：{0}"))
 
 EN = {

@@ -14,6 +14,7 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from drills.server.app import build_app  # noqa: E402
 from drills.server.hub import Hub, hashed, new_codes  # noqa: E402
+from drills.server.views import Knowledge, desk_view  # noqa: E402
 
 MSEL = ROOT / "scenarios" / "msel" / "luding-ttx.yaml"
 
@@ -250,6 +251,11 @@ def test_a_held_airlift_sortie_goes_by_truck_once_a_road_reaches_its_site(msel, 
     assert rerouted[0].t in cleared and held_at(s, "county:泸定县", "aviation", "磨西镇") == []
     assert [e.kind for e in s.model.recorder.events if e.agent.startswith("consignment") and e.t == rerouted[0].t
             and e.data.get("items") == {"tents": 100.0}] == ["reroute"]
+    know = Knowledge()
+    know.digest(s.model.recorder.events)
+    for role in ("luding-county", "aviation"):          # the county's page, and the aviation group's (below it)
+        held = desk_view(s, know, role, 60.0)["held"]
+        assert [(r["place"], r["status"]) for r in held if r["need"] == "airlift"] == [("磨西镇", "by_road")]
 
 
 def test_unplayed_posts_approve_and_escalate_as_before(msel, tmp_path):

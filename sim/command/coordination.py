@@ -265,7 +265,7 @@ class Command:
         return post.name in self.played and post.level in ("county", "municipal")
 
     def _hold(self, req: Request, post: CommandPost) -> None:
-        """Hold a request at a played post for its desk (`hold`), until a dispatch of its desk closes it."""
+        """Hold a request at a played post for its desk (`hold`), until its desk answers it (`CommandPost.take`)."""
         if not req.chain or req.chain[-1] != post.name:
             req.chain.append(post.name)
         req.holder = post
