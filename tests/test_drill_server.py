@@ -240,6 +240,17 @@ def test_the_aviation_desk_flies_the_airlift_sortie_held_at_a_county(msel, tmp_p
     assert [e.data["items"] for e in delivered] == [{"tents": 100.0}]
 
 
+def test_an_idle_helicopter_given_to_airlift_by_a_desk_flies_the_oldest_sortie_held_for_it(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    airlift_held_at_luding(s)
+    busy = next(a for a in s.model.aircraft if a.status != "idle" and a.spec.kind == "helicopter")
+    s.decide_now({"kind": "assign_airlift", "unit": busy.name}, "aviation")     # busy: only its role changes
+    assert s.decided[-1]["ok"] and busy.role == "airlift" and held_at(s, "county:泸定县", "aviation", "磨西镇")
+    s.decide_now({"kind": "assign_airlift", "unit": "Mi-171-ZUXC-2"}, "aviation")
+    assert held_at(s, "county:泸定县", "aviation", "磨西镇") == []
+    assert [e.data["purpose"] for e in of(s, "dispatch", "Mi-171-ZUXC-2")] == ["airlift"]
+
+
 def test_a_held_airlift_sortie_goes_by_truck_once_a_road_reaches_its_site(msel, tmp_path):
     s = session_at(msel, tmp_path, 60)
     airlift_held_at_luding(s)
