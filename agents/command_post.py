@@ -168,6 +168,14 @@ class CommandPost(mesa.Agent):
         return next((r for r in self.held(below=True) if r.purpose == "airlift" and group in (None, r.group)
                      and aircraft.can_serve(r.mission)), None)
 
+    def forward(self, group: AffectedGroup, kind: str) -> None:
+        """The desk asked up the chain for a site (`request`): the requests of that kind held here for it go
+        up in that one request (`forward`, with how long each waited here), so none waits here any more."""
+        for req in [r for r in self.held() if r.kind == kind and r.group is group and r.purpose != "airlift"]:
+            self.take(req)
+            self._record("forward", group.place.id, request=kind, chain=list(req.chain),
+                         held_min=self.model.env.now - req.created)
+
     def send_by_road(self, req) -> None:
         """A road reaches the site of an airlift sortie held here again: the sortie leaves the desk's list
         and goes by truck (logged here as `reroute`, for the desk; the consignment logs its own)."""

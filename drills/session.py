@@ -80,7 +80,8 @@ def _site(model, place: str):
 
 
 def _request(model, post, d: dict[str, Any]) -> None:
-    """Ask up the chain (tiered or flat, as the plan says) from the desk's post."""
+    """Ask up the chain (tiered or flat, as the plan says) from the desk's post; what was held there of
+    that need for the site goes up with it."""
     g, command = _site(model, d["place"]), model.command
     if d["need"] == "relief" and not g.outstanding():
         raise iv.InterventionError(f"{g.place.name} needs no more relief")
@@ -91,6 +92,7 @@ def _request(model, post, d: dict[str, Any]) -> None:
         command.request_teams(g, post, 1)
     else:
         command.request_relief(g, post)
+    post.forward(g, d["need"])
 
 
 def _sitrep(model, post, d: dict[str, Any]) -> None:

@@ -212,6 +212,23 @@ def test_a_desks_release_of_stock_answers_the_relief_request_held_at_its_post(ms
     assert len([e for e in of(s, "approve", ganzi) if e.data.get("request") == "relief"]) == 2
 
 
+def test_a_desks_request_up_the_chain_takes_what_was_held_at_its_post_with_it(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    ganzi = "municipal:甘孜藏族自治州"
+    assert held_at(s, ganzi, "relief", "康定市")                 # Kangding's own county post is not played
+    s.decide_now({"kind": "request", "need": "relief", "place": "康定市"}, "municipal-hq")
+    assert held_at(s, ganzi, "relief", "康定市") == [] and held_at(s, ganzi, "aviation", "康定市")   # relief only
+    forwarded = of(s, "forward", ganzi)
+    assert [(e.data["request"], e.data["chain"]) for e in forwarded] == [("relief", ["county:康定市", ganzi])]
+    assert forwarded[0].data["held_min"] > 0
+    s.advance_to(s.now + 60)
+    assert [e for e in of(s, "escalate", ganzi) if e.data["to"] == "provincial:四川省" and e.t >= 60]
+    know = Knowledge()
+    know.digest(s.model.recorder.events)
+    rows = desk_view(s, know, "municipal-hq", 60.0)["held"]
+    assert ("康定市", "relief", "forwarded") in {(r["place"], r["need"], r["status"]) for r in rows}
+
+
 def airlift_held_at_luding(s: Session) -> None:
     """The county desk ships tents to Moxi, whose roads are cut: the sortie is held for a desk."""
     s.decide_now({"kind": "release_stock", "depot": "county-depot-泸定县", "place": "磨西镇", "items": {"tents": 100}},

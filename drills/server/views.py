@@ -17,6 +17,7 @@ from drills.session import CARD, INJECT, Session
 from sim.events import Event
 
 SHOWN = 40          # rows of a list a page shows (newest first)
+PASSED = {"reroute": "by_road", "forward": "forwarded"}     # how a held request went on, as the page says it
 CHANNELS = ("phone", "radio", "email", "fax", "media", "social", "in_person", "satellite_phone", "video")
 
 
@@ -29,7 +30,7 @@ class Knowledge:
         self.made: dict[str, list[tuple[float, int]]] = defaultdict(list)   # site -> (minute, deaths) at origin
         self.reports: dict[str, list[dict[str, Any]]] = defaultdict(list)   # post name -> reports reached it
         self.requests: dict[str, list[dict[str, Any]]] = defaultdict(list)  # post name -> escalated to it
-        self.rerouted: dict[str, list[dict[str, Any]]] = defaultdict(list)  # post name -> its held sorties by road
+        self.passed: dict[str, list[dict[str, Any]]] = defaultdict(list)    # post name -> held requests gone on
         self.level: str | None = None
 
     def digest(self, events: list[Event]) -> None:
@@ -44,10 +45,15 @@ class Knowledge:
                                                     "need": e.data["request"], "from": e.agent})
             elif e.kind == "level":
                 self.level = e.data["level"]
-            elif e.kind == "reroute" and "chain" in e.data:        # a post's, not a consignment's
-                self.rerouted[e.agent].append({"t": e.t, "place": self.names.get(e.place, e.place),
-                                               "need": "airlift", "from": e.data["chain"][0], "at_post": e.agent,
-                                               "status": "by_road", "since": "T+" + clock_text(e.t)})
+            elif e.kind in PASSED and "chain" in e.data:          # a post's reroute, not a consignment's
+                self._passed(e)
+
+    def _passed(self, e: Event) -> None:
+        """A request held at a post went on without its desk's unit or stock: by road, or up the chain."""
+        need = "airlift" if e.data.get("purpose") == "airlift" else e.data["request"]
+        self.passed[e.agent].append({"t": e.t, "place": self.names.get(e.place, e.place), "need": need,
+                                     "from": e.data["chain"][0], "at_post": e.agent, "status": PASSED[e.kind],
+                                     "since": "T+" + clock_text(e.t)})
 
     def _report(self, e: Event) -> None:
         """A report at a post: made there (by the county, a sitrep, a verdict) or relayed from below;
@@ -98,7 +104,7 @@ def desk_view(session: Session, know: Knowledge, role: str, speed: float) -> dic
 
 def _held(session: Session, know: Knowledge, role: str) -> list[dict[str, Any]]:
     """What waits for this desk to decide: requests held at its post and, for a desk that flies airlift,
-    the airlift sorties held at the posts below; then those held sorties a reopened road sent by truck."""
+    the airlift sorties held at the posts below; then those of them that went on (by road, or up)."""
     desk, command = session.desks[role], session.model.command
     post = command.posts.get(desk.place_id or "")   # never created here: a page must not change the model
     if post is None:
@@ -108,8 +114,9 @@ def _held(session: Session, know: Knowledge, role: str) -> list[dict[str, Any]]:
              "from": r.origin.name, "at_post": r.holder.name, "status": "waiting",
              "since": "T+" + clock_text(r.created)}
             for r in post.held(below=flies) if r.holder is post or r.purpose == "airlift"]
-    below = {p.name for p in command.posts.values() if post.controls(p)} if flies and know.rerouted else {post.name}
-    rows += [x for name in below for x in know.rerouted.get(name, [])]
+    below = {p.name for p in command.posts.values() if post.controls(p)} if flies and know.passed else {post.name}
+    rows += [x for name in below for x in know.passed.get(name, []) if x["at_post"] == post.name
+             or x["need"] == "airlift"]
     return sorted(rows, key=lambda x: -x["t"])[:SHOWN]
 
 
