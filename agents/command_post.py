@@ -135,6 +135,54 @@ class CommandPost(mesa.Agent):
         if self is model.command.lead or self is model.command.national:
             model.command.assess(self)
 
+    # -- requests held here for the drill room's desk (a played post) ----------------------------------
+    def held(self, below: bool = False) -> list:
+        """Requests held at this post for its desk, oldest first; with `below`, also those held at the
+        posts under it (the province's aviation group answers a county's held airlift sorties)."""
+        return [r for r in self.model.command.held if r.holder is self or (below and self.controls(r.holder))]
+
+    def take(self, req) -> None:
+        """This post answers a held request: it leaves the held list and its chain ends here, as the chain
+        of a request approved while climbing does."""
+        self.model.command.held.remove(req)
+        if req.chain[-1] != self.name:
+            req.chain.append(self.name)
+
+    def answer_relief(self, group: AffectedGroup, depot, road_min: float) -> bool:
+        """The desk released stock to a site: that is its approval (`approve`, so the approval time counts,
+        as when an unplayed post fills a request from its depots) of the oldest relief request held here
+        for the site, closed with every other held here for it once nothing the site needs is unshipped.
+        False: no relief request was held here for the site."""
+        asked = [r for r in self.held() if r.kind == "relief" and r.group is group]
+        if not asked:
+            return False
+        self._record("approve", group.place.id, request="relief", depot=depot.name, chain=list(asked[0].chain),
+                     approval_min=self.model.env.now - asked[0].created, transfer_min=road_min)
+        if not group.outstanding_unshipped():
+            for req in asked:
+                self.take(req)
+        return True
+
+    def held_sortie(self, aircraft, group: AffectedGroup | None = None):
+        """The oldest airlift sortie held here or below (for `group`, if named) that the aircraft can fly."""
+        return next((r for r in self.held(below=True) if r.purpose == "airlift" and group in (None, r.group)
+                     and aircraft.can_serve(r.mission)), None)
+
+    def forward(self, group: AffectedGroup, kind: str) -> None:
+        """The desk asked up the chain for a site (`request`): the requests of that kind held here for it go
+        up in that one request (`forward`, with how long each waited here), so none waits here any more."""
+        for req in [r for r in self.held() if r.kind == kind and r.group is group and r.purpose != "airlift"]:
+            self.take(req)
+            self._record("forward", group.place.id, request=kind, chain=list(req.chain),
+                         held_min=self.model.env.now - req.created)
+
+    def send_by_road(self, req) -> None:
+        """A road reaches the site of an airlift sortie held here again: the sortie leaves the desk's list
+        and goes by truck (logged here as `reroute`, for the desk; the consignment logs its own)."""
+        self.model.command.held.remove(req)
+        self._record("reroute", req.group.place.id, request=req.kind, purpose=req.purpose, mode="road",
+                     chain=list(req.chain), items=req.mission.cargo)
+
     def teams_needed(self, group: AffectedGroup) -> int:
         """Teams to clear the site's trapped in about a day, within the plan's cap per site."""
         if group.trapped == 0:

@@ -12,7 +12,8 @@ In the drill room each decision comes from a desk (an MSEL role): the session re
 may not order or a unit it does not task, logs who decided, and tells the model which posts the
 room plays (`Command.played`): the model stops deciding their response level, a played county or
 municipal post asks for nothing and approves nothing by itself (requests reaching it are held for
-its desk: dispatch, release stock, or `request` up the chain), and after its first report only its
+its desk, whose dispatch, release of stock or airlift assignment answers them as the post's approval,
+or which asks up the chain by `request`), and after its first report only its
 desk's sitrep (续报) climbs the chain; the post still learns its sites' follow-ups.
 """
 from __future__ import annotations
@@ -79,7 +80,8 @@ def _site(model, place: str):
 
 
 def _request(model, post, d: dict[str, Any]) -> None:
-    """Ask up the chain (tiered or flat, as the plan says) from the desk's post."""
+    """Ask up the chain (tiered or flat, as the plan says) from the desk's post; what was held there of
+    that need for the site goes up with it."""
     g, command = _site(model, d["place"]), model.command
     if d["need"] == "relief" and not g.outstanding():
         raise iv.InterventionError(f"{g.place.name} needs no more relief")
@@ -90,6 +92,7 @@ def _request(model, post, d: dict[str, Any]) -> None:
         command.request_teams(g, post, 1)
     else:
         command.request_relief(g, post)
+    post.forward(g, d["need"])
 
 
 def _sitrep(model, post, d: dict[str, Any]) -> None:
@@ -116,22 +119,23 @@ def _judge(model, post, d: dict[str, Any]) -> None:
 
 
 DESK_ORDERS = {"request": _request, "sitrep": _sitrep, "verify": _judge, "deny": _judge}
+HOLD_ANSWERS = {
+    "dispatch": lambda model, d, post: iv.dispatch(model, d["unit"], d["place"], post),
+    "release_stock": lambda model, d, post: iv.release_stock(model, d["depot"], d["place"], d["items"], post),
+    "assign_airlift": lambda model, d, post: iv.assign_airlift(model, d["unit"], d.get("place"), post),
+}
 
 
 def _apply(model, d: dict[str, Any], desk: Desk | None = None) -> None:
     kind = d["kind"]
     if kind in DESK_ORDERS:
         DESK_ORDERS[kind](model, _post(model, desk), d)
-    elif kind == "dispatch":
-        iv.dispatch(model, d["unit"], d["place"], None if desk is None else _post(model, desk))
     elif kind == "set_level":
         iv.set_level(model, d["level"], d.get("text") or "decided by the room")
     elif kind == "mutual_aid":
         iv.request_mutual_aid(model)
-    elif kind == "release_stock":
-        iv.release_stock(model, d["depot"], d["place"], d["items"])
-    elif kind == "assign_airlift":
-        iv.assign_airlift(model, d["unit"])
+    elif kind in HOLD_ANSWERS:      # a desk's order answers what is held at its post; the room's retasks
+        HOLD_ANSWERS[kind](model, d, None if desk is None else _post(model, desk))
     elif kind == "evacuate":
         iv.order_evacuation(model, d["place"], d.get("share", 1.0))
     else:
@@ -379,10 +383,13 @@ class Session:
         what it or its subordinates own, and a desk only the kinds of units its role lists."""
         if role not in self.desks:
             return f"no desk {role!r}"
-        kind = d.get("kind")
+        kind, desk = d.get("kind"), self.desks[role]
         if kind not in self.orders(role):
-            return f"{role} may not order {kind!r}: its orders are {', '.join(self.orders(role)) or 'none'}"
-        desk = self.desks[role]
+            lead = self.model.command.lead
+            why = (f"only the lead post ({lead.name if lead else 'not yet known'}) does" if kind in LEAD_ONLY and
+                   desk.role.desk == "player" and (desk.role.may is None or kind in desk.role.may) else
+                   f"its orders are {', '.join(self.orders(role)) or 'none'}")
+            return f"{role} may not order {kind!r}: {why}"
         if kind in ("dispatch", "assign_airlift"):
             unit = next((u for u in [*self.model.aircraft, *self.model.teams] if u.name == d.get("unit")), None)
             return self._not_tasked(desk, unit, d.get("unit"))

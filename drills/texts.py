@@ -43,6 +43,8 @@ ENGINE_ZH = ((r"(\S+) is (\w+), not available", "{0} {1}，不可用"), (r"no un
              (r"mutual aid has already been requested", "已请求过区域联动支援"),
              (r"(\S+) holds none of (.+)", "{0} 无 {1} 库存"), (r"(\S+) is not a helicopter", "{0} 不是直升机"),
              (r"no aircraft based at (\S+)", "{0} 无驻场航空器"), (r"(\S+) needs no more relief", "{0} 已无救助需求"),
+             (r"no airlift sortie to (\S+) held for this desk is within (\S+)'s payload and ceiling",
+              "本席位暂存的 {0} 物资空运架次均超出 {1} 的载重或升限"),
              (r"effect not applied: (.+)", "影响未生效：{0}"))
 
 EN = {
@@ -320,6 +322,12 @@ PAGE_WORDS = {
     "units": ("Our units", "本席位力量"), "depots": ("Our depots", "本席位物资库"),
     "status": ("Status", "状态"), "unit": ("Unit", "力量"), "type": ("Type", "类型"), "stock": ("Stock", "库存"),
     "requests": ("Requests addressed to this post", "请求本级支援"), "need": ("Need", "需求"),
+    "held": ("Held for this desk to decide (dispatch, release stock, assign airlift or request up)",
+             "待本席位决定的请求（派出力量、调拨物资、指派空运或向上请求）"),
+    "held_since": ("Held since", "暂存自"), "held_at": ("Held at", "暂存于"), "waiting": ("waiting", "待决定"),
+    "by_road": ("road reopened: sent by truck", "道路抢通：已改陆运"),
+    "forwarded": ("asked up the chain", "已向上级请求"), "airlift": ("airlift sortie", "物资空运架次"),
+    "nothing_held": ("Nothing is waiting for this desk.", "暂无待决定的请求。"),
     "from": ("From", "来自"), "to": ("To", "发往"), "orders": ("Orders", "下达指令"), "send": ("Send", "发送"),
     "decisions": ("Decisions of this desk", "本席位决策"), "result": ("Result", "结果"),
     "ok": ("done", "已执行"), "refused": ("refused", "拒绝"), "failed": ("not carried out", "未能执行"),

@@ -157,3 +157,67 @@ def test_three_desks_play_then_kill_9_and_resume_gives_the_same_log(browser, tmp
         assert again.wait(timeout=30) == 0
     tail = read_log(out / "drill.jsonl")
     assert tail[-1]["rec"] == "pause" and not any(r["rec"] == "end" for r in tail)
+
+
+def order(page, kind: str, **fields: str) -> None:
+    """Fill one order form of a desk page and send it."""
+    form = page.locator(f'form.order[data-kind="{kind}"]')
+    for name, value in fields.items():
+        box = form.locator(f'[name="{name}"]')
+        if box.evaluate("e => e.tagName") == "SELECT":
+            box.select_option(value)
+        else:
+            box.fill(value)
+    form.locator("button").click()
+
+
+def kinds(page) -> set[str]:
+    """The orders a desk page offers a form for."""
+    return set(page.locator("form.order").evaluate_all("forms => forms.map(f => f.dataset.kind)"))
+
+
+def forged(page, decision: dict) -> None:
+    """Send an order the page offers no form for, over the page's own connection (cookie and origin)."""
+    page.evaluate("""d => new Promise(done => { const ws = new WebSocket("ws://" + location.host + "/ws");
+        ws.onopen = () => { ws.send(JSON.stringify({op: "order", decision: d})); ws.onmessage = (m) => {
+        if (JSON.parse(m.data).op === "result") { ws.close(); done(); } }; }; })""", decision)
+
+
+def test_held_requests_are_answered_from_the_desk_pages(browser, tmp_path):
+    proc, port, codes = start_server(tmp_path / "room")
+    try:
+        ctl = desk(browser, port, codes["controller"])
+        control(ctl, "startex")
+        control(ctl, "pause")
+        control(ctl, "jump", "01:00")
+        county, aviation, hq = (desk(browser, port, codes[r]) for r in ("luding-county", "aviation", "provincial-hq"))
+        wait_clock(county, "T+01:00")
+        assert kinds(hq) >= {"set_level", "mutual_aid", "verify", "deny", "request", "evacuate", "sitrep"}
+        assert kinds(county) >= {"dispatch", "release_stock", "assign_airlift", "request", "sitrep", "evacuate"}
+        assert not kinds(county) & {"set_level", "mutual_aid"} and kinds(aviation) == {
+            "dispatch", "assign_airlift", "request", "note"}
+
+        # the county ships tents to Moxi, whose roads are cut: the sortie waits on the county's and the
+        # aviation group's pages until the aviation group gives it to a helicopter
+        order(county, "release_stock", depot="county-depot-泸定县", place="磨西镇", item="tents", quantity="100")
+        county.wait_for_selector("#decisions td:has-text('done')")
+        control(ctl, "jump", "01:01")                   # the consignment asks for its sortie as the clock moves
+        sync_api.expect(county.locator("#held")).to_contain_text("airlift sortie")
+        sync_api.expect(aviation.locator("#held tr", has_text="磨西镇")).to_contain_text("county:泸定县")
+        order(aviation, "assign_airlift", unit="H125-ZUTF-1", place="磨西镇")
+        sync_api.expect(aviation.locator("#toast.bad")).to_contain_text("payload and ceiling")
+        order(aviation, "assign_airlift", unit="Mi-171-ZUXC-1", place="磨西镇")
+        sync_api.expect(aviation.locator("#toast.ok")).to_contain_text("assign_airlift")
+        sync_api.expect(aviation.locator("#held")).not_to_contain_text("磨西镇")
+        sync_api.expect(county.locator("#held")).not_to_contain_text("airlift sortie")
+        forged(county, {"kind": "set_level", "level": "I"})     # no such form: as a tampered page would send it
+        county.wait_for_selector("#decisions td:has-text('refused')")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    records = read_log(tmp_path / "room" / "drill.jsonl")
+    assert [(r["role"], r["kind"], r["ok"]) for r in records if r["rec"] == "decision"] == [
+        ("luding-county", "release_stock", True), ("aviation", "assign_airlift", False),
+        ("aviation", "assign_airlift", True)]
+    assert [(r["role"], r["decision"]["kind"]) for r in records if r["rec"] == "refused"] == [
+        ("luding-county", "set_level")]

@@ -14,6 +14,7 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from drills.server.app import build_app  # noqa: E402
 from drills.server.hub import Hub, hashed, new_codes  # noqa: E402
+from drills.server.views import Knowledge, desk_view  # noqa: E402
 
 MSEL = ROOT / "scenarios" / "msel" / "luding-ttx.yaml"
 
@@ -186,6 +187,105 @@ def test_an_airlift_from_a_played_posts_depot_is_held_for_its_desk(msel, tmp_pat
     assert [r.purpose for r in s.model.command.held if r.holder.name == "county:泸定县"] == ["airlift"]
 
 
+def held_at(s: Session, post: str, kind: str, place: str) -> list:
+    return [r for r in s.model.command.held if r.holder.name == post and r.kind == kind
+            and r.group.place.name == place]
+
+
+def test_a_desks_release_of_stock_answers_the_relief_request_held_at_its_post(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    s.decide_now({"kind": "request", "need": "relief", "place": "泸定县"}, "luding-county")
+    s.advance_to(s.now + 30)
+    ganzi = "municipal:甘孜藏族自治州"
+    assert [r.chain for r in held_at(s, ganzi, "relief", "泸定县")] == [["county:泸定县", ganzi]]
+    order = {"kind": "release_stock", "depot": "municipal-depot-康定市", "place": "泸定县"}
+    s.decide_now({**order, "items": {"tents": 100}}, "municipal-hq")
+    approved = [e for e in of(s, "approve", ganzi) if e.data.get("request") == "relief"]
+    assert [(e.data["depot"], e.data["chain"]) for e in approved] == [("municipal-depot-康定市",
+                                                                     ["county:泸定县", ganzi])]
+    assert approved[0].data["approval_min"] >= 30                       # counted like a post's own approval
+    assert held_at(s, ganzi, "relief", "泸定县")                          # the site still needs more: still held
+    group = next(g for g in s.model.groups if g.place.name == "泸定县")
+    s.decide_now({**order, "items": group.outstanding_unshipped()}, "municipal-hq")
+    assert s.decided[-1]["ok"] and not group.outstanding_unshipped()
+    assert held_at(s, ganzi, "relief", "泸定县") == []                    # all shipped: closed
+    assert len([e for e in of(s, "approve", ganzi) if e.data.get("request") == "relief"]) == 2
+
+
+def test_a_desks_request_up_the_chain_takes_what_was_held_at_its_post_with_it(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    ganzi = "municipal:甘孜藏族自治州"
+    assert held_at(s, ganzi, "relief", "康定市")                 # Kangding's own county post is not played
+    s.decide_now({"kind": "request", "need": "relief", "place": "康定市"}, "municipal-hq")
+    assert held_at(s, ganzi, "relief", "康定市") == [] and held_at(s, ganzi, "aviation", "康定市")   # relief only
+    forwarded = of(s, "forward", ganzi)
+    assert [(e.data["request"], e.data["chain"]) for e in forwarded] == [("relief", ["county:康定市", ganzi])]
+    assert forwarded[0].data["held_min"] > 0
+    s.advance_to(s.now + 60)
+    assert [e for e in of(s, "escalate", ganzi) if e.data["to"] == "provincial:四川省" and e.t >= 60]
+    know = Knowledge()
+    know.digest(s.model.recorder.events)
+    rows = desk_view(s, know, "municipal-hq", 60.0)["held"]
+    assert ("康定市", "relief", "forwarded") in {(r["place"], r["need"], r["status"]) for r in rows}
+
+
+def airlift_held_at_luding(s: Session) -> None:
+    """The county desk ships tents to Moxi, whose roads are cut: the sortie is held for a desk."""
+    s.decide_now({"kind": "release_stock", "depot": "county-depot-泸定县", "place": "磨西镇", "items": {"tents": 100}},
+                 "luding-county")
+    s.advance_to(s.now + 1)
+    assert [r.purpose for r in held_at(s, "county:泸定县", "aviation", "磨西镇")] == ["airlift"]
+
+
+def test_the_aviation_desk_flies_the_airlift_sortie_held_at_a_county(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    airlift_held_at_luding(s)
+    order = {"kind": "assign_airlift", "unit": "H125-ZUTF-1", "place": "磨西镇"}
+    refused = s.decide_now(order, "luding-county")                       # the county tasks no aircraft
+    assert refused["rec"] == "refused" and "it belongs to provincial:四川省" in refused["reason"]
+    for place in ("泸定县", "磨西镇"):               # nothing held for Luding town; 100 tents outweigh an H125
+        failed = s.decide_now({**order, "place": place}, "aviation")
+        assert not failed["ok"] and f"no airlift sortie to {place} held for this desk" in failed["error"]
+    assert next(a for a in s.model.aircraft if a.name == "H125-ZUTF-1").role == "any"   # a failed order changes nothing
+    s.decide_now({**order, "unit": "Mi-171-ZUXC-1"}, "aviation")
+    assert s.decided[-1]["ok"] and held_at(s, "county:泸定县", "aviation", "磨西镇") == []
+    approve = [e for e in of(s, "approve", "provincial:四川省") if e.data.get("unit") == "Mi-171-ZUXC-1"]
+    assert [(e.data["purpose"], e.data["chain"]) for e in approve] == [("airlift",
+                                                                      ["county:泸定县", "provincial:四川省"])]
+    s.advance_to(s.now + 400)                              # alert, to the depot, load, to Moxi
+    delivered = [e for e in of(s, "deliver") if e.data.get("carrier") == "Mi-171-ZUXC-1"]
+    assert [e.data["items"] for e in delivered] == [{"tents": 100.0}]
+
+
+def test_an_idle_helicopter_given_to_airlift_by_a_desk_flies_the_oldest_sortie_held_for_it(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    airlift_held_at_luding(s)
+    busy = next(a for a in s.model.aircraft if a.status != "idle" and a.spec.kind == "helicopter")
+    s.decide_now({"kind": "assign_airlift", "unit": busy.name}, "aviation")     # busy: only its role changes
+    assert s.decided[-1]["ok"] and busy.role == "airlift" and held_at(s, "county:泸定县", "aviation", "磨西镇")
+    s.decide_now({"kind": "assign_airlift", "unit": "Mi-171-ZUXC-2"}, "aviation")
+    assert held_at(s, "county:泸定县", "aviation", "磨西镇") == []
+    assert [e.data["purpose"] for e in of(s, "dispatch", "Mi-171-ZUXC-2")] == ["airlift"]
+
+
+def test_a_held_airlift_sortie_goes_by_truck_once_a_road_reaches_its_site(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    airlift_held_at_luding(s)
+    s.advance_to(2700)                                  # Luding's clearing team reopens the road to Moxi
+    cleared = [e.t for e in of(s, "road_cleared")]
+    rerouted = of(s, "reroute", "county:泸定县")
+    assert [(e.data["purpose"], e.data["mode"], e.data["items"]) for e in rerouted] == [("airlift", "road",
+                                                                                        {"tents": 100.0})]
+    assert rerouted[0].t in cleared and held_at(s, "county:泸定县", "aviation", "磨西镇") == []
+    assert [e.kind for e in s.model.recorder.events if e.agent.startswith("consignment") and e.t == rerouted[0].t
+            and e.data.get("items") == {"tents": 100.0}] == ["reroute"]
+    know = Knowledge()
+    know.digest(s.model.recorder.events)
+    for role in ("luding-county", "aviation"):          # the county's page, and the aviation group's (below it)
+        held = desk_view(s, know, role, 60.0)["held"]
+        assert [(r["place"], r["status"]) for r in held if r["need"] == "airlift"] == [("磨西镇", "by_road")]
+
+
 def test_unplayed_posts_approve_and_escalate_as_before(msel, tmp_path):
     s = session_at(msel, tmp_path, 180, played=False)
     assert of(s, "hold") == []
@@ -269,3 +369,57 @@ def test_leaving_a_played_desk_pauses_and_nothing_ends_the_drill_but_endex(room,
     assert hub.session.finished and (tmp_path / "aar.html").is_file()
     recs = [r["rec"] for r in read_log(tmp_path / "drill.jsonl")]
     assert "endex" in recs and recs[-1] == "end" and "pause" in recs
+
+
+# The issue's orders: (kind, fields, a desk that may give it, one that may not, why that one may not)
+ISSUE_ORDERS = [
+    ("dispatch", {"unit": "Mi-171-ZUXC-1", "place": "泸定县"}, "aviation", "supplies", "may not order 'dispatch'"),
+    ("request", {"need": "aviation", "place": "泸定县"}, "luding-county", "evaluator", "its orders are none"),
+    ("request", {"need": "relief", "place": "泸定县"}, "municipal-hq", "controller", "its orders are none"),
+    ("release_stock", {"depot": "county-depot-泸定县", "place": "泸定县", "items": {"tents": 10}}, "luding-county",
+     "aviation", "may not order 'release_stock'"),
+    ("assign_airlift", {"unit": "Mi-171-ZUXC-2"}, "aviation", "fire-rescue", "may not order 'assign_airlift'"),
+    ("evacuate", {"place": "泸定县", "share": 0.1}, "luding-county", "aviation", "may not order 'evacuate'"),
+    ("set_level", {"level": "II"}, "provincial-hq", "municipal-hq", "only the lead post (provincial:四川省) does"),
+    ("mutual_aid", {}, "provincial-hq", "luding-county", "only the lead post (provincial:四川省) does"),
+    ("sitrep", {"place": "泸定县", "deaths": 3}, "luding-county", "supplies", "may not order 'sitrep'"),
+    ("verify", {"place": "泸定县"}, "provincial-hq", "fire-rescue", "may not order 'verify'"),
+    ("deny", {"place": "泸定县"}, "municipal-hq", "aviation", "may not order 'deny'"),
+]
+
+
+def test_every_order_of_the_issue_is_on_the_page_of_a_desk_that_may_give_it_and_refused_elsewhere(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    hub = Hub(s, hashed(new_codes(list(s.desks))), tmp_path, "en", 60.0)
+    for kind, fields, may, may_not, why in ISSUE_ORDERS:
+        assert kind in hub.view(may)["orders"] and kind not in hub.view(may_not).get("orders", [])
+        reply = hub.handle(may, {"op": "order", "decision": {"kind": kind, **fields}})
+        assert reply["ok"], (kind, reply)
+        reply = hub.handle(may_not, {"op": "order", "decision": {"kind": kind, **fields}})
+        assert not reply["ok"] and why in reply["message"], (kind, reply)
+    logged = [(r["role"], r["decision"]["kind"]) for r in read_log(tmp_path / "drill.jsonl") if r["rec"] == "refused"]
+    assert logged == [(may_not, kind) for kind, _, _, may_not, _ in ISSUE_ORDERS]
+    assert {d["kind"] for d in s.decided if d["ok"]} == {kind for kind, *_ in ISSUE_ORDERS}
+
+
+def test_closing_the_wall_or_stopping_the_server_pauses_and_the_log_resumes(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    hub = Hub(s, hashed(new_codes(list(s.desks))), tmp_path, "en", 60.0)
+    hub.arrive("wall")
+    airlift_held_at_luding(s)
+    hub.handle("aviation", {"op": "order", "decision": {"kind": "assign_airlift", "unit": "Mi-171-ZUXC-1",
+                                                          "place": "磨西镇"}})
+    hub.tick(60.0)                                         # a wall minute at 60x: an hour of scenario
+    hub.left("wall")                                       # the wall window closed
+    shown = s.shown
+    hub.tick(600.0)
+    assert s.paused and not s.finished and s.shown == shown     # paused: the clock stands, nothing ended
+    hub.close("server stopped")                            # what SIGTERM leads to (drills.server.serve)
+    records = read_log(tmp_path / "drill.jsonl")
+    assert [r["reason"] for r in records if r["rec"] == "pause"] == ["wall left", "server stopped"]
+    assert not any(r["rec"] in ("endex", "end") for r in records)
+    again = Session(msel, DrillLog(tmp_path / "drill.jsonl", records))
+    again.replay(records)
+    again.advance_to(shown)
+    assert [comparable(r) for r in again.decided] == [comparable(r) for r in s.decided]
+    assert again.model.recorder.events == s.model.recorder.events    # the sortie held, then flown, alike

@@ -17,6 +17,7 @@ from drills.session import CARD, INJECT, Session
 from sim.events import Event
 
 SHOWN = 40          # rows of a list a page shows (newest first)
+PASSED = {"reroute": "by_road", "forward": "forwarded"}     # how a held request went on, as the page says it
 CHANNELS = ("phone", "radio", "email", "fax", "media", "social", "in_person", "satellite_phone", "video")
 
 
@@ -29,6 +30,7 @@ class Knowledge:
         self.made: dict[str, list[tuple[float, int]]] = defaultdict(list)   # site -> (minute, deaths) at origin
         self.reports: dict[str, list[dict[str, Any]]] = defaultdict(list)   # post name -> reports reached it
         self.requests: dict[str, list[dict[str, Any]]] = defaultdict(list)  # post name -> escalated to it
+        self.passed: dict[str, list[dict[str, Any]]] = defaultdict(list)    # post name -> held requests gone on
         self.level: str | None = None
 
     def digest(self, events: list[Event]) -> None:
@@ -43,6 +45,15 @@ class Knowledge:
                                                     "need": e.data["request"], "from": e.agent})
             elif e.kind == "level":
                 self.level = e.data["level"]
+            elif e.kind in PASSED and "chain" in e.data:          # a post's reroute, not a consignment's
+                self._passed(e)
+
+    def _passed(self, e: Event) -> None:
+        """A request held at a post went on without its desk's unit or stock: by road, or up the chain."""
+        need = "airlift" if e.data.get("purpose") == "airlift" else e.data["request"]
+        self.passed[e.agent].append({"t": e.t, "place": self.names.get(e.place, e.place), "need": need,
+                                     "from": e.data["chain"][0], "at_post": e.agent, "status": PASSED[e.kind],
+                                     "since": "T+" + clock_text(e.t)})
 
     def _report(self, e: Event) -> None:
         """A report at a post: made there (by the county, a sitrep, a verdict) or relayed from below;
@@ -74,6 +85,7 @@ def desk_view(session: Session, know: Knowledge, role: str, speed: float) -> dic
     units = [u for u in [*session.model.aircraft, *session.model.teams] if session.tasks(desk, u)]
     depots = [d for d in session.model.depots if session.tasks(desk, d)]
     sigma = session.model.plan.response.estimate_error
+    held = _held(session, know, role)
     return {
         "page": "desk", "role": _role(session, role), "clock": clock(session, speed), "level": know.level,
         "injects": _injects(session, [r for r in session.released if r["to"] == role]),
@@ -82,10 +94,30 @@ def desk_view(session: Session, know: Knowledge, role: str, speed: float) -> dic
         "units": [{"name": u.name, "type": u.type_name, "kind": session.kind_of(u), "status": u.status} for u in units],
         "depots": [{"name": d.name, "stock": {k: round(c.level) for k, c in d.stock.items()}} for d in depots],
         "requests": know.requests.get(desk.post or "", [])[::-1][:SHOWN],
+        "held": held,
         "decisions": _decisions(session, role),
         "orders": session.orders(role),
-        "sites": sorted({r["place"] for r in know.reports.get(desk.post or "", [])}),
+        "sites": sorted({r["place"] for r in know.reports.get(desk.post or "", [])} | {h["place"] for h in held}),
+        "items": sorted({k for d in depots for k in d.stock}),
     }
+
+
+def _held(session: Session, know: Knowledge, role: str) -> list[dict[str, Any]]:
+    """What waits for this desk to decide: requests held at its post and, for a desk that flies airlift,
+    the airlift sorties held at the posts below; then those of them that went on (by road, or up)."""
+    desk, command = session.desks[role], session.model.command
+    post = command.posts.get(desk.place_id or "")   # never created here: a page must not change the model
+    if post is None:
+        return []
+    flies = "assign_airlift" in session.orders(role) and desk.tasks_kind("aircraft")
+    rows = [{"t": r.created, "place": r.group.place.name, "need": "airlift" if r.purpose == "airlift" else r.kind,
+             "from": r.origin.name, "at_post": r.holder.name, "status": "waiting",
+             "since": "T+" + clock_text(r.created)}
+            for r in post.held(below=flies) if r.holder is post or r.purpose == "airlift"]
+    below = {p.name for p in command.posts.values() if post.controls(p)} if flies and know.passed else {post.name}
+    rows += [x for name in below for x in know.passed.get(name, []) if x["at_post"] == post.name
+             or x["need"] == "airlift"]
+    return sorted(rows, key=lambda x: -x["t"])[:SHOWN]
 
 
 def control_view(session: Session, know: Knowledge, role: str, speed: float,

@@ -268,7 +268,7 @@ class Command:
         return post.name in self.played and post.level in ("county", "municipal")
 
     def _hold(self, req: Request, post: CommandPost) -> None:
-        """Hold a request at a played post for its desk (`hold`), until a dispatch of its desk closes it."""
+        """Hold a request at a played post for its desk (`hold`), until its desk answers it (`CommandPost.take`)."""
         if not req.chain or req.chain[-1] != post.name:
             req.chain.append(post.name)
         req.holder = post
@@ -381,9 +381,11 @@ class Command:
                              approval_min=self.model.env.now - req.created, transfer_min=road)
         return not group.outstanding_unshipped()
 
-    def assign_order(self, unit, mission: Mission, eta: float) -> None:
-        """A unit tasked by the room (the lead post's order), outside the request chain."""
-        self._assign(unit, mission, eta, None, self.lead)
+    def assign_order(self, unit, mission: Mission, eta: float, req: Request | None = None,
+                     post: CommandPost | None = None) -> None:
+        """A unit tasked by the room (the lead post's order), outside the request chain; or by a desk's
+        post answering a request held for it (`req`: logged as that post's approval)."""
+        self._assign(unit, mission, eta, req, post or self.lead)
 
     def _assign(self, unit, mission: Mission, eta: float, req: Request | None, post: CommandPost) -> None:
         if mission.kind == "rescue":
@@ -537,7 +539,7 @@ class Command:
 
     def road_reopened(self, edge: int) -> None:
         """A segment is open again: teams waiting for a helicopter drive if a road now reaches their
-        site; airlift sorties still queued go by truck; waiting requests are served again."""
+        site; airlift sorties still queued (or held for a desk) go by truck; waiting requests are served again."""
         self.road_work.pop(edge, None)
         self.clearing.discard(edge)
         self.cleared.add(edge)
@@ -546,10 +548,13 @@ class Command:
             if math.isfinite(unit.eta_min(group.node)):
                 self.insertions.remove((unit, group))
                 unit.inserted.succeed(DRIVE)
-        for req in [r for r in self.queue if r.purpose == "airlift"]:
+        for req in [r for r in [*self.queue, *self.held] if r.purpose == "airlift"]:
             shipment = req.mission.consignment
             if math.isfinite(roads.minutes_from(shipment.depot.node)[req.group.node]):
-                self.queue.remove(req)
+                if req in self.held:
+                    req.holder.send_by_road(req)        # held for a played post's desk: it sees it go by truck
+                else:
+                    self.queue.remove(req)
                 shipment.by_road(req.mission.cargo)
                 req.mission.done.succeed()
         self.serve_queue()

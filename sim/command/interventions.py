@@ -80,8 +80,10 @@ def request_mutual_aid(model) -> None:
     model.command.request_mutual_aid(force=True)
 
 
-def release_stock(model, depot: str, place: str, items: dict[str, float]) -> None:
-    """Ship stock from a named depot to a site (by road, or by air where roads are cut)."""
+def release_stock(model, depot: str, place: str, items: dict[str, float], post=None) -> None:
+    """Ship stock from a named depot to a site (by road, or by air where roads are cut). Ordered by a
+    desk for its post (`post`), it answers the relief request held there for the site (approved by
+    the post; closed once nothing the site needs is left unshipped)."""
     d = next((x for x in model.depots if depot in (x.name, x.place.name)), None)
     if d is None:
         raise InterventionError(f"no depot {depot!r}")
@@ -90,16 +92,33 @@ def release_stock(model, depot: str, place: str, items: dict[str, float]) -> Non
     if not released:
         raise InterventionError(f"{d.name} holds none of {', '.join(items)}")
     _record(model, "order", g.place.id, order="release_stock", depot=d.name, items=released)
-    Consignment(model, d, g, released, float(model.world.roads.minutes_from(d.node)[g.node]))
+    road = float(model.world.roads.minutes_from(d.node)[g.node])
+    Consignment(model, d, g, released, road)
+    if post is not None:
+        post.answer_relief(g, d, road)
 
 
-def assign_airlift(model, aircraft: str) -> None:
-    """Give a helicopter to supply airlift (it stops taking rescue missions)."""
+def assign_airlift(model, aircraft: str, place: str | None = None, post=None) -> None:
+    """Give a helicopter to supply airlift (it stops taking rescue missions). Ordered by a desk for its
+    post (`post`), an idle one also flies the oldest airlift sortie held for that desk (at its post or
+    a post below; for `place`, if named), as the post's approval of it."""
     u = _unit(model, aircraft)
     if u not in model.aircraft or u.spec.kind != "helicopter":
         raise InterventionError(f"{aircraft} is not a helicopter")
-    u.role = "airlift"
-    _record(model, "order", order="assign_airlift", unit=aircraft)
+    g = None if place is None else _group(model, place)
+    idle = u.status == "idle" and not u.missions.items
+    role, u.role = u.role, "airlift"
+    sortie = post.held_sortie(u, g) if post is not None and idle else None
+    if g is not None and sortie is None:
+        u.role = role
+        raise InterventionError(f"{aircraft} is {u.status}, not available" if not idle else
+                                f"no airlift sortie to {g.place.name} held for this desk is within "
+                                f"{aircraft}'s payload and ceiling")
+    _record(model, "order", g.place.id if g else "", order="assign_airlift", unit=aircraft)
+    if sortie is not None:
+        post.take(sortie)
+        depot = sortie.mission.consignment.depot.place
+        model.command.assign_order(u, sortie.mission, u.eta_min(depot.lat, depot.lon, model.env.now), sortie, post)
 
 
 def order_evacuation(model, place: str, share: float = 1.0) -> None:

@@ -16,10 +16,14 @@ function el(tag, attrs, ...kids) {
   return e;
 }
 
+let toastTimer = null;
 function toast(text, ok) {
+  // A result for a few seconds, then out of the way: fixed at the bottom right, it would cover a form's button.
   const box = document.getElementById("toast");
   box.textContent = text;
   box.className = ok ? "ok" : "bad";
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { box.textContent = ""; box.className = ""; }, 8000);
 }
 
 function table(cols, rows) {
@@ -81,8 +85,9 @@ function build() {
   main.replaceChildren();
   if (view.page === "desk") {
     main.append(section("injects", "injects"), section("reports", "reports"), section("units", "units"),
-                section("requests", "requests"), ordersSection(), section("decisions", "decisions"),
-                el("datalist", {id: "dl-units"}), el("datalist", {id: "dl-sites"}), el("datalist", {id: "dl-depots"}));
+                section("requests", "requests"), section("held", "held"), ordersSection(),
+                section("decisions", "decisions"), el("datalist", {id: "dl-units"}), el("datalist", {id: "dl-sites"}),
+                el("datalist", {id: "dl-depots"}), el("datalist", {id: "dl-items"}));
   } else {
     if (view.may_control) main.append(controlSection(), adhocSection());
     else main.append(el("p", {class: "note"}, t("evaluator")), observeSection());
@@ -117,7 +122,10 @@ function fillDesk() {
          [d.name, Object.entries(d.stock).map(([k, v]) => k + " " + v).join(", ")])) : "");
   fill("requests", table(["as_of", "site", "need", "from"], view.requests.map((r) => [r.at, r.place,
                                                                                     t(r.need), r.from])));
+  fill("held", view.held.length ? table(["held_since", "site", "need", "from", "held_at", "status"],
+    view.held.map((r) => [r.since, r.place, t(r.need), r.from, r.at_post, t(r.status)])) : t("nothing_held"));
   fill("decisions", decisionsTable(view.decisions));
+  options("dl-items", view.items);
   options("dl-units", view.units.map((u) => u.name));
   options("dl-sites", view.sites);
   options("dl-depots", view.depots.map((d) => d.name));
@@ -129,9 +137,8 @@ function decisionsTable(rows) {
 }
 
 const FIELDS = {
-  dispatch: [["unit", "dl-units"], ["place", "dl-sites"]], assign_airlift: [["unit", "dl-units"]],
-  release_stock: [["depot", "dl-depots"], ["place", "dl-sites"], ["item", ["tents", "rations", "water_l"]],
-                  ["quantity", "number"]],
+  dispatch: [["unit", "dl-units"], ["place", "dl-sites"]], assign_airlift: [["unit", "dl-units"], ["place", "dl-sites"]],
+  release_stock: [["depot", "dl-depots"], ["place", "dl-sites"], ["item", "dl-items"], ["quantity", "number"]],
   evacuate: [["place", "dl-sites"], ["share", "number"]], set_level: [["level", ["I", "II", "III", "IV"]], ["text"]],
   mutual_aid: [], request: [["need", ["aviation", "ground", "relief"]], ["place", "dl-sites"]],
   sitrep: [["place", "dl-sites"], ["deaths", "number"]], verify: [["place", "dl-sites"], ["deaths", "number"]],
