@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def _positive(text: str) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from sim.experiments.history import historical, history
+    from sim.experiments.history import Z90, historical, history
     paths = args.scenario or historical()
     report = history(paths, args.runs, args.seed, args.workers)
     if args.json:
@@ -91,6 +92,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         console.print(history_table(block))
         for i, source in enumerate(dict.fromkeys(f["source"] for f in block["facts"]), 1):
             console.print(f"  [{i}] {source}")
+        for sigma in sorted({f["sigma_ln"] for f in block["facts"] if f["sigma_ln"]}):
+            console.print(f"  * range over seeds widened by the model's stated error (PAGER's G = {sigma:.2f}: "
+                          f"a factor {math.exp(Z90 * sigma):.0f} either way at 90 %)")
         if block["failed"]:
             console.print(f"  {len(block['failed'])} runs failed: {block['failed'][0]}")
     return 0
@@ -119,7 +123,7 @@ def _range(fact: dict, show) -> str:
     if fact["median"] is None:
         return "-"
     lo, hi = show(fact["p05"]), show(fact["p95"])
-    return f"{lo} (every run)" if lo == hi else f"{lo} – {hi}"
+    return f"{lo} (every run)" if lo == hi else f"{lo} – {hi}" + (" *" if fact["sigma_ln"] else "")
 
 
 def _number(v: float) -> str:

@@ -81,7 +81,7 @@ class LandslideDam(BaseModel):
         if quake is None:
             return
         yield model.env.timeout(max(0.0, quake.at_min - model.env.now))
-        shaking = float(intensity(quake.magnitude, quake.epicentre, quake.strike_deg, np.array([self.site[0]]),
+        shaking = float(intensity(quake.magnitude, quake.source, quake.strike_deg, np.array([self.site[0]]),
                                   np.array([self.site[1]]))[0])
         if shaking < self.min_intensity:
             return

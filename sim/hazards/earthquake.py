@@ -74,6 +74,10 @@ from sim.world.geo import bearing_deg, haversine_km
 
 PAGER_THETA, PAGER_BETA = 10.328811, 0.100058   # China (CN), PAGER fatality.xml v2.2 (Jaiswal & Wald 2010)
 PAGER_MAX_S = 10.0                               # PAGER caps shaking at MMI X
+# PAGER's own uncertainty of a death estimate for China: ln(deaths) ~ N(ln(expected), G), G = 2.013134
+# (`gnormvalue` of CN in fatality.xml v2.2; esi-utils-pager 1.1.19 probs.calcEmpiricalProbFromValue uses
+# it for the alert probabilities). Its 90 % band is a factor exp(1.645 G) = 27 either way.
+PAGER_G = 2.013134
 URBAN_SHARE = 0.6389          # urban share of China's people, 7th census 2020 (NBS communiqué No. 7, 2021-05-11)
 KILLED_AT_ONCE_M4 = 0.2      # Coburn & Spence 2002, masonry: dead among trapped at collapse
 POST_COLLAPSE_M5 = 0.5       # Coburn & Spence 2002: mortality of the trapped, community + emergency services
@@ -111,7 +115,8 @@ INJURED_PER_DEATH = injury_ratio()      # 4.31 (LOO: median |log10 error| 0.43, 
 
 
 def pager_level(i):
-    """PAGER's shaking level of a place whose continuous intensity is `i`: its degree (numpy or float)."""
+    """PAGER's shaking level of a place whose continuous intensity is `i`: its degree (numpy or float).
+    The same degree as the zone areas and as an intensity map's record (zone n is n <= I < n + 1)."""
     return np.floor(i)
 
 
