@@ -82,6 +82,7 @@ class ResponseModel(mesa.Model):
         self.groups: list[AffectedGroup] = []
         self.group_at: dict[str, AffectedGroup] = {}     # place id -> its one group
         self.idle_aircraft: set[AviationAsset] = set()   # kept by AviationAsset.status: command's index
+        self.driving: dict[simpy.Process, None] = {}     # units on the road, in the order they set off
         self.aircraft = self._aircraft()
         self.teams = self._teams()
         self.depots = self._depots()
@@ -320,9 +321,15 @@ class ResponseModel(mesa.Model):
         if np.any(roads.factor[edges] != factors):        # a hazard that changed no road keeps every distance
             roads.damage(edges, factors)
             roads.warm([t.node for t in self.teams] + [d.node for d in self.depots])
+            self.roads_changed()
         closed = [[roads.nodes[roads.u[e]].id, roads.nodes[roads.v[e]].id] for e in edges[np.isinf(factors)]]
         self.recorder.record(self.env.now, "road_damage", "hazard", "", closed=closed,
                              slowed=int(np.isfinite(factors).sum()), cut_off=self.cut_off_sites())
+
+    def roads_changed(self) -> None:
+        """New weights from now: every unit on the road re-plans from where it is (agents/driving.py)."""
+        for process in list(self.driving):
+            process.interrupt("roads changed")
 
     def cut_off_sites(self) -> list[str]:
         """Affected places no road joins to the top depot (where relief comes from), by place id."""
@@ -338,6 +345,7 @@ class ResponseModel(mesa.Model):
         was, before = float(roads.factor[edge]), set(self.cut_off_sites())
         roads.damage(np.array([edge]), np.array([factor]))
         roads.warm([t.node for t in self.teams] + [d.node for d in self.depots])
+        self.roads_changed()
         self.recorder.record(self.env.now, "road_cleared", by, "",
                              link=[roads.nodes[roads.u[edge]].id, roads.nodes[roads.v[edge]].id],
                              was=None if math.isinf(was) else was, factor=factor,
