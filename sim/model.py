@@ -11,7 +11,7 @@ import gc
 import math
 import zlib
 from datetime import datetime, timedelta
-from functools import cache, partial
+from functools import cache, cached_property, partial
 
 import mesa
 import numpy as np
@@ -22,6 +22,7 @@ from agents.aviation import AviationAsset
 from agents.engineering import ClearingTeam
 from agents.ground import FireRescueUnit
 from agents.supply import SupplyDepot
+from agents.trunk import AirBridge
 from sim.command.coordination import Command
 from sim.events import Recorder
 from sim.hazards.earthquake import Damage
@@ -181,8 +182,13 @@ class ResponseModel(mesa.Model):
             place = sites[d.site] if d.site else geo.find(d.place)
             owner = self.owner_post(post_level[d.level], self.world.county_of.get(place.id, place.id))
             out.append(SupplyDepot(self, f"{d.level}-depot-{place.name}", d.level, place, self.node_at(place),
-                                   dict(d.stock), owner, d.trucks))
+                                   dict(d.stock), owner, d.trucks, d.mode))
         return out
+
+    @cached_property
+    def air_bridge(self) -> AirBridge:
+        """The plan's transport aircraft for relief (`relief.air`), built when a consignment first asks."""
+        return AirBridge(self)
 
     def _clearers(self) -> list[ClearingTeam]:
         """Road-clearing teams of `forces.engineering`, tasked by the post of their station's level."""

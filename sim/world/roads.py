@@ -57,7 +57,7 @@ class RoadNetwork:
     def approximate(cls, nodes: list[Node], settings: RoadSettings) -> RoadNetwork:
         """k nearest neighbours by great circle, with a detour factor and terrain speeds."""
         speed = settings.speed_kmh
-        return cls(nodes, list(_knn_edges(tuple(nodes), settings.k_neighbours, settings.detour_factor,
+        return cls(nodes, list(knn_edges(tuple(nodes), settings.k_neighbours, settings.detour_factor,
                                           speed["plain"], speed["mountain"])))
 
     @classmethod
@@ -135,7 +135,7 @@ class RoadNetwork:
 
 
 @lru_cache(maxsize=8)
-def _knn_edges(nodes: tuple[Node, ...], k: int, detour: float, plain_kmh: float,
+def knn_edges(nodes: tuple[Node, ...], k: int, detour: float, plain_kmh: float,
                mountain_kmh: float) -> tuple[tuple[int, int, float, float], ...]:
     """(u, v, km, minutes) of the approximate graph: every run of a sweep builds the same one."""
     lat = np.array([n.lat for n in nodes])
