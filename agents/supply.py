@@ -34,7 +34,8 @@ class SupplyDepot(mesa.Agent):
         consignments travel (None: the plan's `relief.mode`)."""
         super().__init__(model)
         self.name, self.level, self.place, self.node, self.owner = name, level, place, node, owner
-        self.mode = mode or model.plan.relief.mode
+        plan = model.plan.relief.mode
+        self.mode = mode or (plan.get(level, "road") if isinstance(plan, dict) else plan)
         self.stock = {item: simpy.Container(model.env, init=qty) for item, qty in stock.items()}
         self.opening = dict(stock)
         self.on_order: dict[str, float] = {}
@@ -141,9 +142,10 @@ class Consignment(mesa.Agent):
     def run(self, road_min: float):
         src, dst = self.depot.place, self.group.place
         minutes = self.model.catalogue.road_settings.loading_min + road_min if self.mode == "road" else None
-        via = {"trunk": self.trunk.mode, "minutes": self.eta_min} if self.trunk else {}
+        via = {"trunk": self.trunk.mode} if self.trunk else {}
         self._record("dispatch", src.id, mode=self.mode, items=self.items, to=dst.id, depot=self.depot.name,
-                     lat=src.lat, lon=src.lon, to_pos=[dst.lat, dst.lon], minutes=minutes, **via)
+                     lat=src.lat, lon=src.lon, to_pos=[dst.lat, dst.lon],
+                     minutes=self.eta_min if self.trunk else minutes, **via)
         if self.trunk is not None:
             legs = [self.model.env.process(self.trunk_trip(chunk)) for chunk in self._chunks(self.trunk.payload_kg)]
             yield self.model.env.all_of(legs)

@@ -78,7 +78,7 @@ class Terminal:
 
     def __init__(self, consignment, node: int) -> None:
         self.consignment = consignment
-        self.depot = _Hub(consignment.model.world.roads.nodes[node], node)
+        self.depot = _Hub(consignment.model.world.roads.nodes[node], node, consignment.depot.owner)
 
     def arrived(self, cargo: dict[str, float], carrier: str) -> None:
         self.consignment.arrived(cargo, carrier)
@@ -94,6 +94,7 @@ class Terminal:
 class _Hub:
     place: object          # a road node: id, lat, lon
     node: int
+    owner: object          # the depot's post: who asks for the helicopter
 
 
 def rail_trunk(model, depot_node: int, group_node: int) -> Trunk | None:

@@ -218,7 +218,9 @@ class Relief(Strict):
     last_leg: Literal["helicopter", "porters", "boat"] = Field(
         "helicopter", description="from the road's end to a site no road reaches")
     fleet_scale: float = Field(1.0, gt=0, le=100, description="every depot's truck count times this (sweeps)")
-    mode: Mode = Field("road", description="how consignments travel: road, road-rail-road, road-air-road, fastest")
+    mode: Mode | dict[DepotLevel, Mode] = Field(
+        "road", description="how consignments travel (road, road-rail-road, road-air-road, fastest), or by depot "
+                            "level, e.g. {central: air} (levels not named: road)")
     air: AirBridge = AirBridge()
 
 
