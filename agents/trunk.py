@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from sim.world.geo import Airport, gc_km
+from sim.world.geo import Airport, Place, gc_km
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +95,24 @@ class _Hub:
     place: object          # a road node: id, lat, lon
     node: int
     owner: object          # the depot's post: who asks for the helicopter
+
+
+def team_flight(model, lat: float, lon: float, to: Place) -> tuple[float, int] | None:
+    """(minutes, road node of arrival) of a team flown by the plan's transport type from the usable
+    airport nearest its station to the one nearest `to`: a convoy to the airport (great circle x the
+    road detour factor at plain-road speed), the alert, loading, the flight, unloading. The team's
+    own airframes (not the relief pool); None when no usable airport pair is in range."""
+    bridge, rs = model.air_bridge, model.catalogue.road_settings
+    if not bridge.airports:
+        return None
+    a = min(bridge.airports, key=lambda x: gc_km(lat, lon, x.lat, x.lon))
+    i, b = min(enumerate(bridge.airports), key=lambda x: gc_km(to.lat, to.lon, x[1].lat, x[1].lon))
+    flight = bridge.flight_min(a, b)
+    if a is b or math.isinf(flight):
+        return None
+    convoy = gc_km(lat, lon, a.lat, a.lon) * rs.detour_factor / rs.speed_kmh["plain"] * 60
+    minutes = convoy + bridge.spec.alert_min.day + 2 * model.catalogue.transport_handling_min + flight
+    return minutes, int(bridge.nodes[i])
 
 
 def rail_trunk(model, depot_node: int, group_node: int) -> Trunk | None:

@@ -22,7 +22,7 @@ from agents.aviation import AviationAsset
 from agents.engineering import ClearingTeam
 from agents.ground import FireRescueUnit
 from agents.supply import SupplyDepot
-from agents.trunk import AirBridge
+from agents.trunk import AirBridge, team_flight
 from sim.command.coordination import Command
 from sim.events import Recorder
 from sim.hazards.earthquake import Damage
@@ -202,8 +202,9 @@ class ResponseModel(mesa.Model):
                                     self.node_at(station), owner) for k in range(force.count))
         return out
 
-    def add_aid_forces(self, forces, receiver, requested_at: float) -> list:
-        """Mutual-aid units: they become available after their transfer into the region."""
+    def add_aid_forces(self, forces, receiver, requested_at: float, teams_by: str = "road") -> list:
+        """Mutual-aid units: they become available after their transfer into the region; ground
+        teams by convoy, or flown by transport aircraft (`teams_by`: air, or fastest of the two)."""
         geo, done = gazetteer(), []
         target = self._region_airport(receiver)
         for force in forces.aviation:
@@ -220,8 +221,7 @@ class ResponseModel(mesa.Model):
                                               (forces.engineering, ClearingTeam, self.clearers, "clearing_teams")):
             for force in line:
                 station = geo.find(force.station)
-                node = self.node_at(station)
-                transfer = self.command.ground_transfer_min(station.lat, station.lon, node)
+                node, transfer = self._team_transfer(station, receiver, teams_by)
                 spec = getattr(self.catalogue, catalogue)[force.type]
                 for k in range(force.count):
                     u = kind(self, f"{force.type}-{station.name}-aid{k + 1}", force.type, spec, node, receiver,
@@ -229,6 +229,16 @@ class ResponseModel(mesa.Model):
                     units.append(u)
                     done.append(self.env.process(self._arrive(u, transfer, requested_at)))
         return done
+
+    def _team_transfer(self, station: Place, receiver, teams_by: str) -> tuple[int, float]:
+        """(road node where a far team joins the region, minutes until it is there)."""
+        node = self.node_at(station)
+        by_road = self.command.ground_transfer_min(station.lat, station.lon, node)
+        flown = team_flight(self, station.lat, station.lon, receiver.place or self.command.lead.place) \
+            if teams_by != "road" else None
+        if flown is None or (teams_by == "fastest" and not flown[0] < by_road):
+            return node, by_road
+        return flown[1], flown[0]
 
     def _region_airport(self, post):
         place = (post.place or self.command.lead.place)
