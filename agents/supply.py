@@ -2,11 +2,14 @@
 
 A depot's stock is one `simpy.Container` per item. A depot with a fleet (`trucks:`) ships a
 consignment as truck trips of at most one payload each: a trip waits for a free truck, then a free
-loading bay, loads at the fleet's rate, and picks its road when it leaves, so a road reopened
-meanwhile is used. Where no road reaches the group, the last leg is the plan's `relief.last_leg`:
-airlift sorties (competing with rescue flights), or porters or boats from the road's end. A depot
-without a fleet ships each consignment as one convoy of unlimited capacity (loading + road time).
-Depots below their reorder point restock from the level above; the central level from production.
+loading bay, loads at the fleet's rate, and picks its road when it leaves (a road reopened
+meanwhile is used), re-planning on the way when the roads change (agents/driving.py). A depot
+whose mode (its own `mode:` or the plan's `relief.mode`) is rail, air or fastest may send a
+consignment road -> train or transport aircraft -> road instead (agents/trunk.py). Where no
+road reaches the group, the last leg is the plan's `relief.last_leg`: airlift sorties (competing
+with rescue flights), or porters or boats from the road's end. A depot without a fleet ships each
+consignment as one convoy of unlimited capacity (loading + road time). Depots below their reorder
+point restock from the level above; the central level from production.
 Stock is conserved: initial + produced = in depots + in transit + delivered, at every moment.
 """
 from __future__ import annotations
@@ -302,6 +305,7 @@ class Transfer(Consignment):
     """Restocking: supplies from a depot to the depot below it, by the same trucks and roads."""
 
     def _trunk(self, road_min: float) -> tuple[Trunk | None, float]:
+        """Restocking keeps to the road: trunk legs are for consignments to the affected."""
         return None, road_min
 
     def _count_shipped(self, items: dict[str, float]) -> None:

@@ -199,3 +199,17 @@ def test_a_plan_naming_a_helicopter_as_transport_fails_with_file_line_field(tmp_
     text = "\n".join(err.value.problems)
     assert f"{bad}:4: relief.air.type: unknown transport aircraft type 'Mi-171'" in text
     assert "relief.air.airports.1: 'XXXX' is not a known airport ICAO code" in text
+
+
+def test_a_users_railway_graphml_replaces_the_approximate_one(tmp_path):
+    import networkx as nx
+
+    from sim.scenario.catalogue import load_catalogue
+    from sim.world.rail import build_rail
+    g = nx.Graph()
+    g.add_node("chengdu", x=104.07, y=30.67)
+    g.add_node("yaan", x=103.04, y=30.01)
+    g.add_edge("chengdu", "yaan", length=140000.0, speed_kph=70.0)
+    nx.write_graphml(g, tmp_path / "rail.graphml")
+    rail = build_rail([], load_catalogue().rail_settings, tmp_path / "rail.graphml")
+    assert rail.minutes_from(rail.index["chengdu"])[rail.index["yaan"]] == pytest.approx(140 / 70 * 60, abs=1e-6)
