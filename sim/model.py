@@ -231,13 +231,18 @@ class ResponseModel(mesa.Model):
         return done
 
     def _team_transfer(self, station: Place, receiver, teams_by: str) -> tuple[int, float]:
-        """(road node where a far team joins the region, minutes until it is there)."""
+        """(road node where a far team joins the region, minutes until it is there). `fastest` flies
+        it when transfer + road on to the receiving post's seat is shorter that way."""
         node = self.node_at(station)
         by_road = self.command.ground_transfer_min(station.lat, station.lon, node)
-        flown = team_flight(self, station.lat, station.lon, receiver.place or self.command.lead.place) \
-            if teams_by != "road" else None
-        if flown is None or (teams_by == "fastest" and not flown[0] < by_road):
+        seat = receiver.place or self.command.lead.place
+        flown = team_flight(self, station.lat, station.lon, seat) if teams_by != "road" else None
+        if flown is None:
             return node, by_road
+        if teams_by == "fastest":
+            on = self.world.roads.minutes_from(self.node_at(seat))      # undirected: from the seat = to it
+            if not flown[0] + on[flown[1]] < by_road + on[node]:
+                return node, by_road
         return flown[1], flown[0]
 
     def _region_airport(self, post):
