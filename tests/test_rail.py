@@ -213,3 +213,10 @@ def test_a_users_railway_graphml_replaces_the_approximate_one(tmp_path):
     nx.write_graphml(g, tmp_path / "rail.graphml")
     rail = build_rail([], load_catalogue().rail_settings, tmp_path / "rail.graphml")
     assert rail.minutes_from(rail.index["chengdu"])[rail.index["yaan"]] == pytest.approx(140 / 70 * 60, abs=1e-6)
+
+
+def test_the_bundled_air_bridge_plan_flies_the_chengdu_reserves():
+    from tests.conftest import ROOT
+    plan = load_plan(ROOT / "scenarios/plans/sichuan-earthquake-airbridge.yaml")
+    assert plan.relief.mode == {"central": "air", "provincial": "air"} and plan.relief.air.airports == AIRPORTS
+    assert plan.objectives                                       # extends the Sichuan plan
