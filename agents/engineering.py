@@ -3,7 +3,7 @@
 A team's work on a segment takes a time known in closed form when it arrives (segment km x the
 share buried for its damage class / the team's debris rate); at that moment the segment's travel
 factor drops to the catalogue's `reopened_factor` and command re-plans whatever waits on a road
-(`Command.road_reopened`). Units already driving keep the ETA they left with.
+(`Command.road_reopened`); units already on the road re-plan from where they are (agents/driving.py).
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 import simpy
 
+from agents.driving import drive
 from sim.scenario.catalogue import ClearingType
 
 
@@ -68,8 +69,11 @@ class ClearingTeam(mesa.Agent):
         self.status = "driving"
         far = self.model.world.roads.nodes[end]
         self._record("depart", edge, minutes=minutes, to=[far.lat, far.lon])
-        yield env.timeout(minutes)
-        self.node = end
+        self.node = yield from drive(self.model, self.node, end, self.spec.speed_factor, minutes,
+                                     lambda left: self._record("reroute", edge, minutes=left))
+        if self.node != end:
+            self.model.command.clearing_failed(edge)
+            return "the road to the segment closed on the way"
         work = self.clearing_min(edge)
         self.status = "clearing"
         was = damage_class(roads.factor[edge])

@@ -20,6 +20,7 @@ import mesa
 import numpy as np
 import simpy
 
+from agents.driving import drive
 from agents.missions import Mission
 from sim.scenario.catalogue import GroundType
 from sim.world.geo import haversine_km
@@ -79,23 +80,12 @@ class FireRescueUnit(mesa.Agent):
 
     def _rescue(self, mission: Mission):
         env, group = self.model.env, mission.group
-        minutes = self.eta_min(group.node)
-        share = 1.0                               # of the team's crew at work on site
-        if math.isinf(minutes):
-            self.status = "awaiting_airlift"
-            self._record("blocked", group.place.id)
-            share = yield self.model.command.request_insertion(self, group)
-            if share == DRIVE:
-                share, minutes = 1.0, self.eta_min(group.node)
-            elif not share:
-                group.teams_assigned -= 1
-                self.status = "idle"
-                self._record("stand_down", group.place.id, reason="no helicopter could fly the team in")
-                return
-        if math.isfinite(minutes):
-            self.status = "driving"
-            self._record("depart", group.place.id, minutes=minutes, to=[group.place.lat, group.place.lon])
-            yield env.timeout(minutes)
+        share = yield from self._reach(group)      # of the team's crew at work on site
+        if not share:
+            group.teams_assigned -= 1
+            self.status = "idle"
+            self._record("stand_down", group.place.id, reason="no helicopter could fly the team in")
+            return
         self.node = group.node
         self.status = "working"
         self._record("arrive", group.place.id, mission="ground_rescue", crew_share=share)
@@ -113,6 +103,28 @@ class FireRescueUnit(mesa.Agent):
         group.teams_assigned -= 1
         self.status = "idle"
         self._record("stand_down", group.place.id)
+
+    def _reach(self, group):
+        """Drive to the site, or wait for a helicopter where no road reaches it (again, when a road
+        closes ahead of the team on the way); the share of the crew that gets there (0: none)."""
+        while True:
+            minutes = self.eta_min(group.node)
+            if math.isinf(minutes):
+                self.status = "awaiting_airlift"
+                self._record("blocked", group.place.id)
+                share = yield self.model.command.request_insertion(self, group)
+                if share != DRIVE:
+                    return share
+                minutes = self.eta_min(group.node)
+            self.status = "driving"
+            self._record("depart", group.place.id, minutes=minutes, to=[group.place.lat, group.place.lon])
+            if math.isinf(self.model.world.roads.minutes_from(self.node)[group.node]):   # the boats' way
+                yield self.model.env.timeout(minutes)
+                return 1.0
+            self.node = yield from drive(self.model, self.node, group.node, self.spec.speed_factor, minutes,
+                                         lambda left: self._record("reroute", group.place.id, minutes=left))
+            if self.node == group.node:
+                return 1.0
 
     def _record(self, kind: str, place: str, **data) -> None:
         n = self.model.world.roads.nodes[self.node]

@@ -2,11 +2,14 @@
 
 A depot's stock is one `simpy.Container` per item. A depot with a fleet (`trucks:`) ships a
 consignment as truck trips of at most one payload each: a trip waits for a free truck, then a free
-loading bay, loads at the fleet's rate, and picks its road when it leaves, so a road reopened
-meanwhile is used. Where no road reaches the group, the last leg is the plan's `relief.last_leg`:
-airlift sorties (competing with rescue flights), or porters or boats from the road's end. A depot
-without a fleet ships each consignment as one convoy of unlimited capacity (loading + road time).
-Depots below their reorder point restock from the level above; the central level from production.
+loading bay, loads at the fleet's rate, and picks its road when it leaves (a road reopened
+meanwhile is used), re-planning on the way when the roads change (agents/driving.py). A depot
+whose mode (its own `mode:` or the plan's `relief.mode`) is rail, air or fastest may send a
+consignment road -> train or transport aircraft -> road instead (agents/trunk.py). Where no
+road reaches the group, the last leg is the plan's `relief.last_leg`: airlift sorties (competing
+with rescue flights), or porters or boats from the road's end. A depot without a fleet ships each
+consignment as one convoy of unlimited capacity (loading + road time). Depots below their reorder
+point restock from the level above; the central level from production.
 Stock is conserved: initial + produced = in depots + in transit + delivered, at every moment.
 """
 from __future__ import annotations
@@ -17,7 +20,9 @@ import mesa
 import numpy as np
 import simpy
 
+from agents.driving import drive
 from agents.missions import Mission
+from agents.trunk import Terminal, Trunk, air_trunk, rail_trunk
 from sim.world.geo import Place, haversine_km
 
 ABOVE = {"township": "county", "county": "municipal", "municipal": "provincial", "provincial": "central"}
@@ -27,10 +32,13 @@ class SupplyDepot(mesa.Agent):
     """A reserve depot at one level of the five-level system."""
 
     def __init__(self, model, name: str, level: str, place: Place, node: int, stock: dict[str, float],
-                 owner, fleet=None) -> None:
-        """`fleet`: the scenario's `trucks:` entry (None: unlimited convoys)."""
+                 owner, fleet=None, mode: str | None = None) -> None:
+        """`fleet`: the scenario's `trucks:` entry (None: unlimited convoys); `mode`: how its
+        consignments travel (None: the plan's `relief.mode`)."""
         super().__init__(model)
         self.name, self.level, self.place, self.node, self.owner = name, level, place, node, owner
+        plan = model.plan.relief.mode
+        self.mode = mode or (plan.get(level, "road") if isinstance(plan, dict) else plan)
         self.stock = {item: simpy.Container(model.env, init=qty) for item, qty in stock.items()}
         self.opening = dict(stock)
         self.on_order: dict[str, float] = {}
@@ -96,13 +104,39 @@ class Consignment(mesa.Agent):
     def __init__(self, model, depot: SupplyDepot, group, items: dict[str, float], road_min: float) -> None:
         super().__init__(model)
         self.depot, self.group, self.items = depot, group, items
+        self.trunk, self.eta_min = self._trunk(road_min)
+        reaches = math.isfinite(road_min if self.trunk is None else self._road_min(self.trunk.end)[group.node])
         last_leg = model.plan.relief.last_leg
-        self.mode = "road" if math.isfinite(road_min) else ("air" if last_leg == "helicopter" else last_leg)
+        self.mode = "road" if reaches else ("air" if last_leg == "helicopter" else last_leg)
         self.name = f"consignment#{self.unique_id}"
         for k, v in items.items():
             model.in_transit[k] = model.in_transit.get(k, 0.0) + v
         self._count_shipped(items)
         model.env.process(self.run(road_min))
+
+    def _trunk(self, road_min: float) -> tuple[Trunk | None, float]:
+        """The depot's mode: road (None), the rail or air trunk, or the fastest of the three by
+        estimate (road on ties; road when none reaches the group); with the estimated minutes."""
+        mode, rs = self.depot.mode, self.model.catalogue.road_settings
+        if mode == "road":
+            return None, road_min
+        makers = {"rail": rail_trunk, "air": air_trunk}
+        options = [t for name, make in makers.items() if mode in (name, "fastest")
+                   and (t := make(self.model, self.depot.node, self.group.node)) is not None]
+        best = min(((self._via_min(t), i, t) for i, t in enumerate(options)), default=None)
+        if best is None or (mode == "fastest" and not best[0] < rs.loading_min + road_min):
+            return None, road_min
+        return best[2], best[0]
+
+    def _via_min(self, t: Trunk) -> float:
+        """Estimated minutes by a trunk: convoy loading and road to it, the trunk, the road on."""
+        rs, depot = self.model.catalogue.road_settings, self.depot
+        return (rs.loading_min + float(self._road_min(depot.node)[t.start]) + t.minutes
+                + float(self._road_min(t.end)[self.group.node]))
+
+    def _road_min(self, source: int) -> np.ndarray:
+        speed = self.depot.truck.speed_factor if self.depot.truck else 1.0
+        return self.model.world.roads.minutes_from(source) / speed
 
     def _count_shipped(self, items: dict[str, float]) -> None:
         for k, v in items.items():
@@ -111,8 +145,14 @@ class Consignment(mesa.Agent):
     def run(self, road_min: float):
         src, dst = self.depot.place, self.group.place
         minutes = self.model.catalogue.road_settings.loading_min + road_min if self.mode == "road" else None
+        via = {"trunk": self.trunk.mode} if self.trunk else {}
         self._record("dispatch", src.id, mode=self.mode, items=self.items, to=dst.id, depot=self.depot.name,
-                     lat=src.lat, lon=src.lon, to_pos=[dst.lat, dst.lon], minutes=minutes)
+                     lat=src.lat, lon=src.lon, to_pos=[dst.lat, dst.lon],
+                     minutes=self.eta_min if self.trunk else minutes, **via)
+        if self.trunk is not None:
+            legs = [self.model.env.process(self.trunk_trip(chunk)) for chunk in self._chunks(self.trunk.payload_kg)]
+            yield self.model.env.all_of(legs)
+            return
         if self.mode == "air":
             sorties = [m for chunk in self._chunks(self.model.command.max_airlift_kg()) if (m := self._airlift(chunk))]
             yield self.model.env.all_of([m.done for m in sorties])
@@ -143,14 +183,16 @@ class Consignment(mesa.Agent):
             chunks.append(current)
         return chunks
 
-    def _airlift(self, cargo: dict[str, float]) -> Mission:
-        mission = Mission("airlift", self.group, self.model.env.now, self, cargo, self.model.env.event(),
+    def _airlift(self, cargo: dict[str, float], source: int | None = None) -> Mission:
+        """A helicopter sortie from the depot, or from the road node a trunk's convoy left from."""
+        shipment = self if source in (None, self.depot.node) else Terminal(self, source)
+        mission = Mission("airlift", self.group, self.model.env.now, shipment, cargo, self.model.env.event(),
                           purpose="airlift")
         self.model.command.request_air(mission)
         return mission
 
     def trip(self, cargo: dict[str, float]):
-        """One truck load: wait for a truck and a bay, load, drive the road as it is at departure,
+        """One truck load: wait for a truck and a bay, load, drive (re-planning when the roads change),
         then (where no road reaches) the last leg; the truck drives back before it is free again."""
         env, depot = self.model.env, self.depot
         truck = depot.trucks.request() if depot.trucks else None
@@ -161,34 +203,69 @@ class Consignment(mesa.Agent):
                 yield env.timeout(self._kg(cargo) / (depot.truck.loading_t_per_h * 1000) * 60)
         else:
             yield env.timeout(self.model.catalogue.road_settings.loading_min)
-        drive, end = self._route()
-        if math.isinf(drive):
+        driven = yield from self.road_on(depot.node, depot.place.id, cargo)
+        if truck is not None:
+            if driven is not None:
+                yield env.timeout((depot.truck.unload_min or 0.0) + driven)
+            depot.trucks.release(truck)
+
+    def road_on(self, source: int, place: str, cargo: dict[str, float]):
+        """Drive from a road node to the group (or to the road's end, then the last leg) and hand the
+        cargo over, re-planning on the way if the roads change. Returns the minutes driven, or None
+        when the cargo did not arrive this way (stranded, or flown on from the road's end)."""
+        env = self.model.env
+        minutes, end = self._route(source)
+        if math.isinf(minutes):
             self._record("stranded", self.group.place.id, items=cargo, reason="no road to the road's end")
-            if truck is not None:
-                depot.trucks.release(truck)
-            return
-        self._record("truck_depart", depot.place.id, items=cargo, to=self.group.place.id, minutes=drive)
-        yield env.timeout(drive)
+            return None
+        self._record("truck_depart", place, items=cargo, to=self.group.place.id, minutes=minutes)
+        left, rerouted = env.now, []
+
+        def reroute(new: float) -> None:
+            rerouted.append(new)
+            self._record("reroute", self.group.place.id, items=cargo, minutes=new)
+        speed = self.depot.truck.speed_factor if self.depot.truck else 1.0
+        end = yield from drive(self.model, source, end, speed, minutes, reroute)
+        driven = env.now - left if rerouted else minutes
         if end != self.group.node:
             if self.mode not in self.model.catalogue.last_leg_modes:   # roads closed again: fly it
-                self._airlift(cargo)
-                if truck is not None:
-                    depot.trucks.release(truck)
-                return
+                self._airlift(cargo, source)
+                return None
             yield env.timeout(self._last_leg_min(end, cargo))
         self.arrived(cargo, "truck" if end == self.group.node else self.mode)
-        if truck is not None:
-            yield env.timeout((depot.truck.unload_min or 0.0) + drive)
-            depot.trucks.release(truck)
+        return driven
+
+    def trunk_trip(self, cargo: dict[str, float]):
+        """One train load or one sortie: convoy to the terminal, the trunk, the road on from there."""
+        env, t = self.model.env, self.trunk
+        yield env.timeout(self.model.catalogue.road_settings.loading_min)
+        if (yield from self._convoy(t, cargo)) != t.start:
+            self._record("stranded", self.group.place.id, items=cargo, reason=f"no road to {t.origin}")
+            return
+        frame = (yield from self.model.air_bridge.board()) if t.mode == "air" else "train"
+        self._record("leg", t.origin, mode=t.mode, carrier=frame, items=cargo, kg=self._kg(cargo), to=t.dest,
+                     minutes=t.minutes)
+        yield env.timeout(t.minutes)
+        if t.mode == "air":
+            self.model.air_bridge.land(frame, t.flight_min)
+        yield from self.road_on(t.end, t.dest, cargo)
+
+    def _convoy(self, t: Trunk, cargo: dict[str, float]):
+        """The road from the depot to the departure terminal; the node reached."""
+        minutes = float(self._road_min(self.depot.node)[t.start])
+        if math.isinf(minutes):
+            return self.depot.node
+        self._record("leg", self.depot.place.id, mode="road", items=cargo, to=t.origin, minutes=minutes)
+        speed = self.depot.truck.speed_factor if self.depot.truck else 1.0
+        return (yield from drive(self.model, self.depot.node, t.start, speed, minutes))
 
     def _kg(self, cargo: dict[str, float]) -> float:
         return sum(v * self.model.catalogue.relief_items[k].kg_per_unit for k, v in cargo.items())
 
-    def _route(self) -> tuple[float, int]:
+    def _route(self, source: int) -> tuple[float, int]:
         """(truck minutes to the group, or to the open node nearest it where no road reaches; that node)."""
         roads = self.model.world.roads
-        speed = self.depot.truck.speed_factor if self.depot.truck else 1.0
-        minutes = roads.minutes_from(self.depot.node) / speed
+        minutes = self._road_min(source)
         node = self.group.node
         if math.isfinite(minutes[node]):
             return float(minutes[node]), node
@@ -226,6 +303,10 @@ class Consignment(mesa.Agent):
 
 class Transfer(Consignment):
     """Restocking: supplies from a depot to the depot below it, by the same trucks and roads."""
+
+    def _trunk(self, road_min: float) -> tuple[Trunk | None, float]:
+        """Restocking keeps to the road: trunk legs are for consignments to the affected."""
+        return None, road_min
 
     def _count_shipped(self, items: dict[str, float]) -> None:
         for k, v in items.items():

@@ -75,6 +75,7 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
         **relief_day_kpis(events),
         **relocation_kpis(events, impacts),
         **road_kpis(events),
+        **transport_kpis(events),
         **hazard_kpis(events),
         **command_kpis(events),
         **warning_kpis(events),
@@ -193,6 +194,22 @@ def road_kpis(events: list[Event]) -> dict[str, Any]:
     back = {k: (round((joined[k] - t) / 60, 2) if k in joined else None) for k, t in cut.items()}
     return {"roads.reopened_h": hours, "roads.cut_off_h": back,
             "roads.links_reopened": sum(v is not None for v in hours.values())}
+
+
+def transport_kpis(events: list[Event]) -> dict[str, Any]:
+    """Consignments (restocking transfers included) by how they travel: `road`, a trunk (`rail`,
+    `air`), or where no road reaches from the start the last leg (`air` by helicopter, `porters`,
+    `boat`, under `last_leg:`); and the tonnes the rail and air trunk legs carried."""
+    by_mode: dict[str, int] = {}
+    tonnes = {"rail": 0.0, "air": 0.0}
+    for e in events:
+        if e.kind == "dispatch" and e.agent.startswith("consignment#"):
+            mode = e.data.get("trunk") or (e.data["mode"] if e.data["mode"] == "road" else f"last_leg:{e.data['mode']}")
+            by_mode[mode] = by_mode.get(mode, 0) + 1
+        elif e.kind == "leg" and e.data["mode"] in tonnes:
+            tonnes[e.data["mode"]] += e.data["kg"] / 1000
+    return {"relief.consignments_by_mode": dict(sorted(by_mode.items())),
+            "relief.trunk_t": {k: round(v, 1) for k, v in tonnes.items()}}
 
 
 def hazard_kpis(events: list[Event]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import gc
 import math
 import zlib
 from datetime import datetime, timedelta
-from functools import cache, partial
+from functools import cache, cached_property, partial
 
 import mesa
 import numpy as np
@@ -22,6 +22,7 @@ from agents.aviation import AviationAsset
 from agents.engineering import ClearingTeam
 from agents.ground import FireRescueUnit
 from agents.supply import SupplyDepot
+from agents.trunk import AirBridge, team_flight
 from sim.command.coordination import Command
 from sim.events import Recorder
 from sim.hazards.earthquake import Damage
@@ -82,6 +83,7 @@ class ResponseModel(mesa.Model):
         self.groups: list[AffectedGroup] = []
         self.group_at: dict[str, AffectedGroup] = {}     # place id -> its one group
         self.idle_aircraft: set[AviationAsset] = set()   # kept by AviationAsset.status: command's index
+        self.driving: dict[simpy.Process, None] = {}     # units on the road, in the order they set off
         self.aircraft = self._aircraft()
         self.teams = self._teams()
         self.depots = self._depots()
@@ -180,8 +182,13 @@ class ResponseModel(mesa.Model):
             place = sites[d.site] if d.site else geo.find(d.place)
             owner = self.owner_post(post_level[d.level], self.world.county_of.get(place.id, place.id))
             out.append(SupplyDepot(self, f"{d.level}-depot-{place.name}", d.level, place, self.node_at(place),
-                                   dict(d.stock), owner, d.trucks))
+                                   dict(d.stock), owner, d.trucks, d.mode))
         return out
+
+    @cached_property
+    def air_bridge(self) -> AirBridge:
+        """The plan's transport aircraft for relief (`relief.air`), built when a consignment first asks."""
+        return AirBridge(self)
 
     def _clearers(self) -> list[ClearingTeam]:
         """Road-clearing teams of `forces.engineering`, tasked by the post of their station's level."""
@@ -195,8 +202,9 @@ class ResponseModel(mesa.Model):
                                     self.node_at(station), owner) for k in range(force.count))
         return out
 
-    def add_aid_forces(self, forces, receiver, requested_at: float) -> list:
-        """Mutual-aid units: they become available after their transfer into the region."""
+    def add_aid_forces(self, forces, receiver, requested_at: float, teams_by: str = "road") -> list:
+        """Mutual-aid units: they become available after their transfer into the region; ground
+        teams by convoy, or flown by transport aircraft (`teams_by`: air, or fastest of the two)."""
         geo, done = gazetteer(), []
         target = self._region_airport(receiver)
         for force in forces.aviation:
@@ -213,8 +221,7 @@ class ResponseModel(mesa.Model):
                                               (forces.engineering, ClearingTeam, self.clearers, "clearing_teams")):
             for force in line:
                 station = geo.find(force.station)
-                node = self.node_at(station)
-                transfer = self.command.ground_transfer_min(station.lat, station.lon, node)
+                node, transfer = self._team_transfer(station, receiver, teams_by)
                 spec = getattr(self.catalogue, catalogue)[force.type]
                 for k in range(force.count):
                     u = kind(self, f"{force.type}-{station.name}-aid{k + 1}", force.type, spec, node, receiver,
@@ -222,6 +229,21 @@ class ResponseModel(mesa.Model):
                     units.append(u)
                     done.append(self.env.process(self._arrive(u, transfer, requested_at)))
         return done
+
+    def _team_transfer(self, station: Place, receiver, teams_by: str) -> tuple[int, float]:
+        """(road node where a far team joins the region, minutes until it is there). `fastest` flies
+        it when transfer + road on to the receiving post's seat is shorter that way."""
+        node = self.node_at(station)
+        by_road = self.command.ground_transfer_min(station.lat, station.lon, node)
+        seat = receiver.place or self.command.lead.place
+        flown = team_flight(self, station.lat, station.lon, seat) if teams_by != "road" else None
+        if flown is None:
+            return node, by_road
+        if teams_by == "fastest":
+            on = self.world.roads.minutes_from(self.node_at(seat))      # undirected: from the seat = to it
+            if not flown[0] + on[flown[1]] < by_road + on[node]:
+                return node, by_road
+        return flown[1], flown[0]
 
     def _region_airport(self, post):
         place = (post.place or self.command.lead.place)
@@ -320,9 +342,15 @@ class ResponseModel(mesa.Model):
         if np.any(roads.factor[edges] != factors):        # a hazard that changed no road keeps every distance
             roads.damage(edges, factors)
             roads.warm([t.node for t in self.teams] + [d.node for d in self.depots])
+            self.roads_changed()
         closed = [[roads.nodes[roads.u[e]].id, roads.nodes[roads.v[e]].id] for e in edges[np.isinf(factors)]]
         self.recorder.record(self.env.now, "road_damage", "hazard", "", closed=closed,
                              slowed=int(np.isfinite(factors).sum()), cut_off=self.cut_off_sites())
+
+    def roads_changed(self) -> None:
+        """New weights from now: every unit on the road re-plans from where it is (agents/driving.py)."""
+        for process in list(self.driving):
+            process.interrupt("roads changed")
 
     def cut_off_sites(self) -> list[str]:
         """Affected places no road joins to the top depot (where relief comes from), by place id."""
@@ -338,6 +366,7 @@ class ResponseModel(mesa.Model):
         was, before = float(roads.factor[edge]), set(self.cut_off_sites())
         roads.damage(np.array([edge]), np.array([factor]))
         roads.warm([t.node for t in self.teams] + [d.node for d in self.depots])
+        self.roads_changed()
         self.recorder.record(self.env.now, "road_cleared", by, "",
                              link=[roads.nodes[roads.u[edge]].id, roads.nodes[roads.v[edge]].id],
                              was=None if math.isinf(was) else was, factor=factor,

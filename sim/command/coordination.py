@@ -623,7 +623,7 @@ class Command:
         self.lead._record("mutual_aid_request", "", partner=aid.from_, mechanism=aid.mechanism)
         yield env.timeout(aid.approval_min)
         self.lead._record("mutual_aid_approved", "", partner=aid.from_, after_min=env.now - start)
-        arrivals = self.model.add_aid_forces(aid.forces, self.lead, start)
+        arrivals = self.model.add_aid_forces(aid.forces, self.lead, start, aid.teams_by)
         if arrivals:
             yield env.all_of(arrivals)
 

@@ -1,4 +1,4 @@
-"""The force and supply catalogue: aircraft, ground units, relief items, roads, warnings, water drops.
+"""The force and supply catalogue: aircraft, ground units, relief items, roads, rail, warnings, water drops.
 
 The figures live in `catalogue.yaml` beside this file, each with its source; this module only
 types them, so a typo in the catalogue fails loudly at load time rather than mid-run.
@@ -96,6 +96,13 @@ class RoadSettings(Frozen):
     loading_min: float
 
 
+class RailSettings(Frozen):
+    k_neighbours: int = Field(gt=0)
+    detour_factor: float = Field(ge=1)
+    speed_kmh: float = Field(gt=0)
+    handling_min: float = Field(ge=0)
+
+
 class QuakeTrigger(Frozen):
     level: Literal["I", "II", "III", "IV"]
     deaths_at_least: int
@@ -157,6 +164,8 @@ class Catalogue(Frozen):
     relief_items: dict[str, ReliefItem]
     restock: Restock
     road_settings: RoadSettings
+    rail_settings: RailSettings
+    transport_handling_min: float = Field(ge=0)
     response_levels: dict[str, list[QuakeTrigger] | list[FloodTrigger]]
     population_density_per_km2: Density
     central_reserve_depots: CentralDepots

@@ -123,12 +123,16 @@ class Fleet(Strict):
     bays: Annotated[int, Field(gt=0, le=100)] = Field(2, description="loading bays: trucks loaded at once")
 
 
+Mode = Literal["road", "rail", "air", "fastest"]
+
+
 class Depot(Strict):
     level: DepotLevel
     place: str
     stock: dict[str, Annotated[float, Field(ge=0, le=MAX_STOCK)]]
     site: str | None = Field(None, description="a scenario site (a town) where a township depot stands")
     trucks: Fleet | None = Field(None, description="none: one convoy of unlimited capacity per consignment")
+    mode: Mode | None = Field(None, description="how this depot's consignments travel; none: the plan's relief.mode")
 
 
 class Forces(Strict):
@@ -197,6 +201,15 @@ class MutualAid(Strict):
     mechanism: str = ""
     approval_min: Minutes = 60.0
     forces: Forces
+    teams_by: Literal["road", "air", "fastest"] = Field(
+        "road", description="ground teams come by convoy or by the plan's transport aircraft (relief.air)")
+
+
+class AirBridge(Strict):
+    """Transport aircraft that fly relief (and far teams) between airports (issue 18)."""
+    type: str = Field("Y-20", description="a catalogue aircraft of kind transport")
+    count: Units = 2
+    airports: list[str] = Field([], description="ICAO codes they may use (runway and apron); none: every airport")
 
 
 class Relief(Strict):
@@ -205,6 +218,10 @@ class Relief(Strict):
     last_leg: Literal["helicopter", "porters", "boat"] = Field(
         "helicopter", description="from the road's end to a site no road reaches")
     fleet_scale: float = Field(1.0, gt=0, le=100, description="every depot's truck count times this (sweeps)")
+    mode: Mode | dict[DepotLevel, Mode] = Field(
+        "road", description="how consignments travel (road, road-rail-road, road-air-road, fastest), or by depot "
+                            "level, e.g. {central: air} (levels not named: road)")
+    air: AirBridge = AirBridge()
 
 
 class Plan(Strict):
@@ -219,7 +236,8 @@ class Plan(Strict):
 
 
 class Roads(Strict):
-    """A user's road graph instead of the approximate one (e.g. exported from OpenStreetMap by OSMnx)."""
+    """A user's road (or railway) graph instead of the approximate one (e.g. exported from OpenStreetMap
+    by OSMnx)."""
     graphml: str
     default_speed_kmh: float = Field(40.0, gt=0, le=300)
 
@@ -239,6 +257,7 @@ class Scenario(Strict):
     plan: str | None = None
     varies: Varies | None = None
     roads: Roads | None = None
+    rail: Roads | None = Field(None, description="a user's railway GraphML instead of the approximate one")
     min_intensity: float = Field(6.0, ge=4, le=10, description="places below this are not affected")
     record: list[Fact] = Field([], max_length=100, description="documented facts of a historical event")
 
@@ -294,10 +313,11 @@ def load_scenario(path: str | Path) -> LoadedScenario:
         raise ScenarioError(_by_line(exc.problems + _references_of_valid_parts(doc)) + later) from None
     problems = [doc.problem(loc, msg) for loc, msg in check_references(scenario)]
     problems.extend(msg for _, msg in replay_problems(scenario.incidents, path.parent, scenario.start))
-    if scenario.roads is not None:
-        graphml = (path.parent / scenario.roads.graphml).resolve()
-        problems.extend(doc.problem(("roads", "graphml"), msg) for msg in graphml_problems(graphml))
-        scenario = scenario.model_copy(update={"roads": scenario.roads.model_copy(update={"graphml": str(graphml)})})
+    for layer in ("roads", "rail"):
+        if (graph := getattr(scenario, layer)) is not None:
+            graphml = (path.parent / graph.graphml).resolve()
+            problems.extend(doc.problem((layer, "graphml"), msg) for msg in graphml_problems(graphml))
+            scenario = scenario.model_copy(update={layer: graph.model_copy(update={"graphml": str(graphml)})})
     plan, found = _plan_of(doc, scenario.plan)
     if problems or found:
         raise ScenarioError(problems + found)
@@ -371,6 +391,7 @@ def load_plan(path: str | Path) -> Plan:
     for i, aid in enumerate(plan.mutual_aid):
         found.extend(_place(("mutual_aid", i, "from"), aid.from_))
         found.extend(check_forces(aid.forces, ("mutual_aid", i, "forces")))
+    found.extend(_air_bridge_problems(plan.relief.air))
     sets = load_catalogue().response_levels
     for key in ("triggers", "provincial_triggers"):
         name = getattr(plan.response, key)
@@ -403,6 +424,18 @@ def _merge(base: object, over: object) -> object:
 def with_plan(loaded: LoadedScenario, plan_path: str | Path) -> LoadedScenario:
     """The same scenario under another plan (for `compare`)."""
     return loaded.model_copy(update={"plan": load_plan(plan_path)})
+
+
+def _air_bridge_problems(air: AirBridge) -> list[tuple[Loc, str]]:
+    """The transport type must be a catalogue transport aircraft, its airports known ICAO codes."""
+    aircraft, airports = load_catalogue().aircraft, gazetteer().airports
+    transports = {k: v for k, v in aircraft.items() if v.kind == "transport"}
+    out: list[tuple[Loc, str]] = []
+    if air.type not in transports:
+        out.append((("relief", "air", "type"), _unknown("transport aircraft type", air.type, transports)))
+    out.extend((("relief", "air", "airports", i), f"'{code}' is not a known airport ICAO code")
+               for i, code in enumerate(air.airports) if code.upper() not in airports)
+    return out
 
 
 def check_references(s: Scenario) -> list[tuple[Loc, str]]:

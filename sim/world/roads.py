@@ -45,6 +45,7 @@ class RoadNetwork:
         self.mid_lat = (self.lat[self.u] + self.lat[self.v]) / 2     # where a hazard judges a segment
         self.mid_lon = (self.lon[self.u] + self.lon[self.v]) / 2
         self._cache: dict[int, np.ndarray] = {}
+        self._pred: dict[int, np.ndarray] = {}      # shortest-path trees, for units that re-plan on the way
         self._matrix = None
         # both directions of every edge in CSR order, fixed: damage only changes the weights
         rows, cols = np.r_[self.u, self.v], np.r_[self.v, self.u]
@@ -56,7 +57,7 @@ class RoadNetwork:
     def approximate(cls, nodes: list[Node], settings: RoadSettings) -> RoadNetwork:
         """k nearest neighbours by great circle, with a detour factor and terrain speeds."""
         speed = settings.speed_kmh
-        return cls(nodes, list(_knn_edges(tuple(nodes), settings.k_neighbours, settings.detour_factor,
+        return cls(nodes, list(knn_edges(tuple(nodes), settings.k_neighbours, settings.detour_factor,
                                           speed["plain"], speed["mountain"])))
 
     @classmethod
@@ -84,6 +85,7 @@ class RoadNetwork:
         """Set edges' travel-time factors (inf closes a road) and drop the cached distances."""
         self.factor[edges] = factors
         self._cache.clear()
+        self._pred.clear()
         self._matrix = None
 
     def warm(self, sources: list[int]) -> None:
@@ -110,6 +112,17 @@ class RoadNetwork:
             self._cache[source] = dijkstra(self._csr(), indices=source)
         return self._cache[source]
 
+    def route(self, source: int, target: int) -> tuple[list[int], np.ndarray]:
+        """The nodes of the fastest road from source to target and the minutes from source at each
+        (a unit on the way needs where it is, not only how long: agents/driving.py)."""
+        if source not in self._pred:
+            self._cache[source], self._pred[source] = dijkstra(self._csr(), indices=source, return_predecessors=True)
+        pred, path = self._pred[source], [target]
+        while path[-1] != source and pred[path[-1]] >= 0:
+            path.append(int(pred[path[-1]]))
+        path.reverse()
+        return path, self._cache[source][path]
+
     def _csr(self) -> csr_matrix:
         """Directed CSR of edge minutes both ways (inf where closed), so Dijkstra needs no symmetrising."""
         if self._matrix is None:
@@ -122,7 +135,7 @@ class RoadNetwork:
 
 
 @lru_cache(maxsize=8)
-def _knn_edges(nodes: tuple[Node, ...], k: int, detour: float, plain_kmh: float,
+def knn_edges(nodes: tuple[Node, ...], k: int, detour: float, plain_kmh: float,
                mountain_kmh: float) -> tuple[tuple[int, int, float, float], ...]:
     """(u, v, km, minutes) of the approximate graph: every run of a sweep builds the same one."""
     lat = np.array([n.lat for n in nodes])

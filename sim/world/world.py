@@ -1,4 +1,4 @@
-"""The world a scenario runs in: places in scope, the road graph between them, the airports.
+"""The world a scenario runs in: places in scope, the road and rail graphs between them, the airports.
 
 Built once per scenario from the gazetteer; sites declared in the scenario either override a
 county's census figures or add a town below county level. Every place has an elevation (the
@@ -17,6 +17,7 @@ from sim.scenario.schema import Scenario
 from sim.world import boundaries, terrain
 from sim.world.bases import base_place
 from sim.world.geo import Airport, Place, gazetteer, haversine_km
+from sim.world.rail import build_rail
 from sim.world.roads import Node, RoadNetwork
 from sim.world.routes import Route
 
@@ -36,6 +37,7 @@ class World:
     elevation_source: dict[str, str] = field(default_factory=dict)     # place id -> "scenario" or "dem"
     area_km2: dict[str, float] = field(default_factory=dict)           # county id -> geodesic km² of its polygon
     provinces: tuple[str, ...] = ()                                    # the region's province adcodes
+    rail: RoadNetwork | None = None                                    # railheads: sim/world/rail.py
     cand_lat: np.ndarray = field(init=False)     # candidates' coordinates, for hazards that test them all
     cand_lon: np.ndarray = field(init=False)
     _counties: list[int] = field(init=False)     # indices of the candidates that are counties
@@ -133,7 +135,7 @@ def build_world(s: Scenario, cat: Catalogue) -> World:
     elevation, source = _elevations(list(places.values()), elevation, source)
     return World(places, candidates, county_of, elevation, roads, airports,
                  np.array([a.lat for a in airports]), np.array([a.lon for a in airports]),
-                 elevation_source=source, provinces=provinces,
+                 elevation_source=source, provinces=provinces, rail=_rail(s, list(places.values()), cat),
                  area_km2={c: a.area_km2 for c, a in boundaries.county_areas(provinces).items() if c in counties})
 
 
@@ -148,6 +150,12 @@ def _elevations(places: list[Place], typed: dict[str, float], source: dict[str, 
 def _force_places(s: Scenario) -> list[str]:
     names = [g.station for g in s.forces.fire_rescue] + [d.place for d in s.forces.depots]
     return names + [name for a in s.forces.aviation if (name := base_place(a.base))]
+
+
+def _rail(s: Scenario, places: list[Place], cat: Catalogue) -> RoadNetwork | None:
+    if s.rail is not None:
+        return build_rail(places, cat.rail_settings, Path(s.rail.graphml), s.rail.default_speed_kmh)
+    return build_rail(places, cat.rail_settings)
 
 
 def _road_graph(places: list[Place], cat: Catalogue) -> RoadNetwork:
