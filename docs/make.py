@@ -70,6 +70,7 @@ def _replay(folder: str, png: str, at: str) -> str:
 HELI, SENS = "runs/sweeps/luding-helicopters", "runs/sweeps/luding-sensitivity"
 LIVES, TRUCKS = "runs/sweeps/luding-helicopter-lives", "runs/sweeps/luding-trucks"
 RECON = "'forces.aviation=[{type: Y-12, base: ZUUU, count: 1}]'"
+AIRBRIDGE = "--set 'plan.relief.mode={central: air, provincial: air}' --set 'plan.relief.air.airports=[ZUUU, ZUKD, ZUXC]'"
 STEPS = (
     Step("run-luding", (f"{SIM} run scenarios/luding-2022.yaml --seed 7 --out runs/luding",)),
     Step("hazards", tuple(f"{SIM} run scenarios/{s}.yaml --seed 7 --out runs/{d}" for s, d in
@@ -90,6 +91,7 @@ STEPS = (
     Step("sobol", (f"{SIM} sweep scenarios/sweeps/luding-sensitivity.yaml", f"{SIM} analyze {SENS}"), cheap=False,
          fresh=(SENS,), copy=((f"{SENS}/sobol-aviation.share_within_2h.png", "docs/sobol-reach.png"),)),
     Step("effect-helicopters", (f"{SIM} effect scenarios/luding-2022.yaml --set {RECON} --runs 30",), cheap=False),
+    Step("effect-airbridge", (f"{SIM} effect scenarios/luding-2022.yaml {AIRBRIDGE} --runs 20",), cheap=False),
     Step("sweep-lives", (f"{SIM} sweep scenarios/sweeps/luding-helicopter-lives.yaml",
                          f"{SIM} analyze {LIVES} --kpi rescue.deaths --kpi rescue.critical_deaths"),
          cheap=False, fresh=(LIVES,),
