@@ -70,7 +70,8 @@ def _replay(folder: str, png: str, at: str) -> str:
 HELI, SENS = "runs/sweeps/luding-helicopters", "runs/sweeps/luding-sensitivity"
 LIVES, TRUCKS = "runs/sweeps/luding-helicopter-lives", "runs/sweeps/luding-trucks"
 RECON = "'forces.aviation=[{type: Y-12, base: ZUUU, count: 1}]'"
-AIRBRIDGE = "--set 'plan.relief.mode={central: air, provincial: air}' --set 'plan.relief.air.airports=[ZUUU, ZUKD, ZUXC]'"
+AIRBRIDGE = ("--set 'plan.relief.mode={central: air, provincial: air}' "
+             "--set 'plan.relief.air.airports=[ZUUU, ZUKD, ZUXC]'")
 STEPS = (
     Step("run-luding", (f"{SIM} run scenarios/luding-2022.yaml --seed 7 --out runs/luding",)),
     Step("hazards", tuple(f"{SIM} run scenarios/{s}.yaml --seed 7 --out runs/{d}" for s, d in
