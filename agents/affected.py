@@ -137,7 +137,18 @@ class AffectedGroup(mesa.Agent):
 
     @property
     def awaiting_evacuation(self) -> int:
+        """People only a helicopter can bring to care: the injured and the rescued of a place no open
+        road links to a hospital. Where a road does, ambulances take them (`CommandPost._medevac_by_road`);
+        counting them here sent every idle helicopter on its own authority to ferry road-served people,
+        so that none was free when a cut-off place was found (the flat helicopter sweep of issue 13)."""
+        if self.road_to_care():
+            return 0
         return self.injured + self.rescued
+
+    def road_to_care(self) -> bool:
+        """Does an open road reach a hospital from here (the roads as they are now)?"""
+        model = self.model
+        return math.isfinite(float(model.world.roads.nearest_of(model.hospitals)[self.node]))
 
     def make_contact(self) -> None:
         """A team or an aircraft is here (with satellite phones): the site can report."""
