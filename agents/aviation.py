@@ -137,32 +137,55 @@ class AviationAsset(mesa.Agent):
         yield from self._board(group)
 
     def _board(self, group):
-        """Hoist or board the waiting (the critically injured first) and take them to hospital."""
-        if self.spec.hoist_min_per_person > 0 and self.spec.seats > 0:
-            board = min(self.spec.seats, group.awaiting_evacuation)
-            if board:
-                yield self.model.env.timeout(board * self.spec.hoist_min_per_person)
+        """Hoist or board the waiting (the critically injured first, as many as it has stretchers)
+        and take them to hospital. Stretchers, not seats, bound how many critically injured one
+        helicopter takes: what makes a second, third ... helicopter at a cut-off place save lives."""
+        spec = self.spec
+        if spec.hoist_min_per_person > 0 and spec.seats > 0:
+            litters, seated = group.boarding(spec.seats, spec.seats if spec.stretchers is None else spec.stretchers)
+            if litters + seated:
+                yield self.model.env.timeout((litters + seated) * spec.hoist_min_per_person)
                 care = self.model.env.now + self.flight_min(self.base.lat, self.base.lon)   # hospitals at the base city
-                board, dead = group.evacuate(board, care)
+                board, dead = group.evacuate(litters, seated, care)
                 self._record("evacuate", group.place.id, people=board, died_before_care=dead)
 
     def _insert(self, mission: Mission):
-        """Fly a rescue team from its station to a site no road reaches, then take the waiting out."""
+        """Fly a rescue team's crew from its station to a site no road reaches, lift after lift while
+        crew waits there beyond the seats of other helicopters tasked to it; then take the waiting out.
+        `team.lift_seats` counts this helicopter's seats from its tasking to each loading."""
         team, group = mission.team, mission.group
-        station = self.model.world.roads.nodes[team.node]
-        if not (yield from self._fly_to(station.lat, station.lon, team.name)):
+        station = self.model.world.roads.nodes[team.station]
+        while True:
+            if not (yield from self._fly_to(station.lat, station.lon, team.name)):
+                team.lift_seats -= self.spec.seats
+                self._lift_failed(team)
+                return
+            team.lift_seats -= self.spec.seats
+            aboard = min(self.spec.seats, team.crew_waiting)
+            if not aboard:
+                return                                    # others have lifted the whole crew
+            team.crew_waiting -= aboard
+            self.status = "loading"
+            yield self.model.env.timeout(LOAD_MIN)
+            if not (yield from self._fly_to(group.place.lat, group.place.lon, group.place.id)):
+                self._lift_failed(team)
+                return
+            group.make_contact()
+            self._record("arrive", group.place.id, mission="insert", team=team.name, crew=aboard)
+            yield self.model.env.timeout(LOAD_MIN)
+            team.land_crew(aboard)
+            if team.crew_waiting <= team.lift_seats or not group.trapped:
+                yield from self._board(group)
+                return
+            team.lift_seats += self.spec.seats            # back to the station for the next lift
+
+    @staticmethod
+    def _lift_failed(team) -> None:
+        """Out of reach: no other helicopter will fly this crew either (command picked this one as
+        the soonest); a team none of whose crew got there stands down."""
+        team.crew_waiting = 0
+        if not team.inserted.triggered:
             team.inserted.succeed(0.0)
-            return
-        self.status = "loading"
-        yield self.model.env.timeout(LOAD_MIN)
-        if not (yield from self._fly_to(group.place.lat, group.place.lon, group.place.id)):
-            team.inserted.succeed(0.0)
-            return
-        group.make_contact()
-        self._record("arrive", group.place.id, mission="insert", team=team.name)
-        yield self.model.env.timeout(LOAD_MIN)
-        team.inserted.succeed(min(1.0, self.spec.seats / team.spec.crew))
-        yield from self._board(group)
 
     def _airlift(self, mission: Mission):
         depot = mission.consignment.depot
