@@ -433,9 +433,9 @@ class Command:
         crew is lifted."""
         now = self.model.env.now
         for unit, group in list(self.insertions):
-            if group.trapped == 0 or unit.crew_waiting == 0:
+            if group.trapped == 0 or unit.crew_waiting == 0:     # nobody left to dig out, or all crew aboard
                 self.insertions.remove((unit, group))
-                if not unit.inserted.triggered:
+                if group.trapped == 0 and not unit.inserted.triggered:
                     unit.inserted.succeed(0.0)
                 continue
             while unit.crew_waiting > unit.lift_seats:
