@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import mesa
 import simpy
@@ -19,6 +20,13 @@ from sim.world.routes import Route, plan_route
 from sim.world.sun import daylight_windows
 
 LOAD_MIN = 30.0   # load or unload cargo at a depot or a site; assumption
+
+
+class _Place(NamedTuple):
+    """A point to fly to by its id (an airport's ICAO code or a road node's place id)."""
+    id: str
+    lat: float
+    lon: float
 
 
 class AviationAsset(mesa.Agent):
@@ -134,20 +142,49 @@ class AviationAsset(mesa.Agent):
         self.status = "working"
         work = self.work() if self.work else self.model.catalogue.aviation_settings.recon_work_min
         yield self.model.env.timeout(work)
-        yield from self._board(group)
+        while (yield from self._board(group)) and self._shuttles(group):
+            if not (yield from self._fly_to(group.place.lat, group.place.lon, group.place.id)):
+                return
+            self._record("arrive", group.place.id, mission="rescue", purpose="shuttle")
+
+    def _shuttles(self, group) -> bool:
+        """Fly straight back from the hospital for more of the critically injured while they wait
+        where no road reaches, by daylight for a day-only type. Going home to base between loads
+        (185 km from Moxi to Xichang) spent most of each helicopter's day on the way."""
+        daylight = self.spec.night or self._wait_for_daylight(self.model.env.now) == 0
+        return group.immediate > 0 and daylight and not group.road_to_care()
 
     def _board(self, group):
         """Hoist or board the waiting (the critically injured first, as many as it has stretchers)
-        and take them to hospital. Stretchers, not seats, bound how many critically injured one
-        helicopter takes: what makes a second, third ... helicopter at a cut-off place save lives."""
+        and fly them to the hospital reached soonest; True if it took the critically injured there.
+        Stretchers, not seats, bound how many critically injured one helicopter takes: what makes a
+        second, third ... helicopter at a cut-off place save lives."""
         spec = self.spec
-        if spec.hoist_min_per_person > 0 and spec.seats > 0:
-            litters, seated = group.boarding(spec.seats, spec.seats if spec.stretchers is None else spec.stretchers)
-            if litters + seated:
-                yield self.model.env.timeout((litters + seated) * spec.hoist_min_per_person)
-                care = self.model.env.now + self.flight_min(self.base.lat, self.base.lon)   # hospitals at the base city
-                board, dead = group.evacuate(litters, seated, care)
-                self._record("evacuate", group.place.id, people=board, died_before_care=dead)
+        if spec.hoist_min_per_person <= 0 or spec.seats <= 0:
+            return False
+        litters, seated = group.boarding(spec.seats, spec.seats if spec.stretchers is None else spec.stretchers)
+        if not litters + seated:
+            return False
+        yield self.model.env.timeout((litters + seated) * spec.hoist_min_per_person)
+        minutes, hospital = self._nearest_care()
+        board, dead = group.evacuate(litters, seated, self.model.env.now + minutes)
+        self._record("evacuate", group.place.id, people=board, died_before_care=dead, hospital=hospital.id)
+        if hospital.id == self.base.icao or not (yield from self._fly_to(hospital.lat, hospital.lon, hospital.id)):
+            return False
+        self.status = "unloading"
+        yield self.model.env.timeout(LOAD_MIN)
+        return litters > 0
+
+    def _nearest_care(self) -> tuple[float, Any]:
+        """(flight minutes, place) of the hospital this helicopter reaches soonest from here: those at
+        the prefecture seats, where road ambulances take the critically injured too
+        (`ResponseModel.hospitals`), or its base city's. Flying everyone to the base city (185 km
+        from Moxi to Xichang) cost the critically injured an hour that Kangding's hospital did not."""
+        nodes = self.model.world.roads.nodes
+        places = [nodes[h] for h in self.model.hospitals] + [_Place(self.base.icao, self.base.lat, self.base.lon)]
+        minutes, _, place = min(((self.flight_min(p.lat, p.lon), i, p) for i, p in enumerate(places)),
+                                key=lambda x: x[:2])
+        return minutes, place
 
     def _insert(self, mission: Mission):
         """Fly a rescue team's crew from its station to a site no road reaches, lift after lift while
