@@ -3,6 +3,8 @@
 A mission runs: alert-to-airborne (waiting for civil dawn if the type is day-only) -> fly, with a
 refuel stop at an airport when the leg exceeds the fuel left -> work on site -> return to base.
 Every leg is checked against the fuel on board, so no aircraft ever flies beyond its range.
+Helicopters take the critically injured on their stretchers to the hospital reached soonest and,
+where no road reaches them, shuttle back for more by daylight; they fly rescue teams in lift after lift.
 """
 from __future__ import annotations
 

@@ -63,3 +63,12 @@ def test_helicopters_leave_people_a_road_brings_to_care_to_the_road():
     model = _luding(4, 0)
     served = [g for g in model.groups if g.road_to_care()]
     assert served and all(g.awaiting_evacuation == 0 for g in served)
+
+
+def test_the_critically_injured_fly_to_the_nearest_hospital_and_helicopters_shuttle_back():
+    model = _luding(4, 0)
+    moxi = next(g for g in model.groups if g.place.name == MOXI)
+    flown = [e for e in model.recorder.events if e.kind == "evacuate" and e.place == moxi.place.id]
+    assert flown and all(e.data["hospital"] != "ZUXC" for e in flown)     # a prefecture seat is nearer than Xichang
+    assert any(e.kind == "arrive" and e.data.get("purpose") == "shuttle" and e.place == moxi.place.id
+               for e in model.recorder.events)
