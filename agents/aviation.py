@@ -193,7 +193,7 @@ class AviationAsset(mesa.Agent):
         crew waits there beyond the seats of other helicopters tasked to it; then take the waiting out.
         `team.lift_seats` counts this helicopter's seats from its tasking to each loading."""
         team, group = mission.team, mission.group
-        station = self.model.world.roads.nodes[team.station]
+        station = self.model.world.roads.nodes[team.lift_node]
         while True:
             if not (yield from self._fly_to(station.lat, station.lon, team.name)):
                 team.lift_seats -= self.spec.seats

@@ -42,6 +42,7 @@ class FireRescueUnit(mesa.Agent):
         self.crew_share = 1.0     # of the crew at work on site (below 1 while helicopters still fly it in)
         self.crew_waiting = 0     # crew at the station waiting for a helicopter lift
         self.lift_seats = 0       # seats on helicopters tasked to lift them and not yet loaded
+        self.lift_node = station  # where the crew waits for its lifts (where the unit stood when it asked)
         model.env.process(self.run())
 
     @property
@@ -79,7 +80,7 @@ class FireRescueUnit(mesa.Agent):
         """A road has reopened while part of the crew works on site: the rest drives there."""
         waiting, self.crew_waiting = self.crew_waiting, 0
         if waiting:
-            minutes = self.model.world.roads.minutes_from(self.station)[group.node] / self.spec.speed_factor
+            minutes = self.model.world.roads.minutes_from(self.lift_node)[group.node] / self.spec.speed_factor
             self.model.env.timeout(float(minutes)).callbacks.append(lambda _: self.land_crew(waiting))
 
     def run(self):

@@ -421,7 +421,7 @@ class Command:
         """A team no road brings to a site waits for helicopters: an event that fires with the share
         of its crew set down by the first lift (0 if none can fly it in)."""
         unit.inserted = self.model.env.event()
-        unit.crew_share, unit.crew_waiting, unit.lift_seats = 0.0, unit.spec.crew, 0
+        unit.crew_share, unit.crew_waiting, unit.lift_seats, unit.lift_node = 0.0, unit.spec.crew, 0, unit.node
         self.insertions.append((unit, group))
         self._serve_insertions()
         return unit.inserted
@@ -448,7 +448,7 @@ class Command:
 
     def _lifter(self, unit, group, now: float) -> tuple[float, Any] | None:
         """(minutes, helicopter): the free helicopter that sets the team down soonest, if any can."""
-        station = self.model.world.roads.nodes[unit.node]
+        station = self.model.world.roads.nodes[unit.lift_node]
         free = [a for a in self.idle_aircraft() if a.status == "idle" and not a.missions.items
                 and a.spec.kind == "helicopter" and a.spec.seats > 0 and a.role != "airlift"
                 and self.unlocked(a.owner)]
@@ -551,7 +551,7 @@ class Command:
         self.cleared.add(edge)
         roads = self.model.world.roads
         for unit, group in list(self.insertions):
-            if math.isfinite(roads.minutes_from(unit.station)[group.node]):
+            if math.isfinite(roads.minutes_from(unit.lift_node)[group.node]):
                 self.insertions.remove((unit, group))
                 if unit.inserted.triggered:
                     unit.drive_rest(group)          # part of the crew is on site: the rest drives
