@@ -109,11 +109,20 @@ class AffectedGroup(mesa.Agent):
         self.dead += critical + trapped
         return critical, trapped
 
-    def evacuate(self, wanted: int, care_min: float) -> tuple[int, int]:
-        """People leaving by air, the immediate category first, then other injured, then rescued
-        survivors: (boarded, of whom died before reaching care at `care_min`)."""
-        alive, dead = self.to_care(wanted, care_min)
-        n = min(wanted - alive - dead, self.injured + self.rescued)
+    def boarding(self, seats: int, stretchers: int) -> tuple[int, int]:
+        """(on stretchers, on seats): who one helicopter takes from here. The immediate category
+        first, lying down, as many as it has stretchers; then on the seats a stretcher leaves (a
+        cabin of 24 seats or 12 stretchers: each stretcher takes two seats) the other people only a
+        helicopter can bring to care."""
+        litters = min(stretchers, self.immediate)
+        free = seats - math.ceil(litters * seats / stretchers) if litters else seats
+        return litters, max(0, min(free, self.awaiting_evacuation - litters))
+
+    def evacuate(self, litters: int, seated: int, care_min: float) -> tuple[int, int]:
+        """People leave by air (`boarding`), the immediate category reaching care at `care_min`:
+        (boarded, of whom died before reaching care)."""
+        alive, dead = self.to_care(litters, care_min)
+        n = min(seated, self.injured + self.rescued)
         from_injured = min(n, self.injured)
         self.injured -= from_injured
         self.rescued -= n - from_injured
@@ -137,7 +146,18 @@ class AffectedGroup(mesa.Agent):
 
     @property
     def awaiting_evacuation(self) -> int:
+        """People only a helicopter can bring to care: the injured and the rescued of a place no open
+        road links to a hospital. Where a road does, ambulances take them (`CommandPost._medevac_by_road`);
+        counting them here sent every idle helicopter on its own authority to ferry road-served people,
+        so that none was free when a cut-off place was found (the flat helicopter sweep of issue 13)."""
+        if self.road_to_care():
+            return 0
         return self.injured + self.rescued
+
+    def road_to_care(self) -> bool:
+        """Does an open road reach a hospital from here (the roads as they are now)?"""
+        model = self.model
+        return math.isfinite(float(model.world.roads.nearest_of(model.hospitals)[self.node]))
 
     def make_contact(self) -> None:
         """A team or an aircraft is here (with satellite phones): the site can report."""

@@ -3,11 +3,14 @@
 A mission runs: alert-to-airborne (waiting for civil dawn if the type is day-only) -> fly, with a
 refuel stop at an airport when the leg exceeds the fuel left -> work on site -> return to base.
 Every leg is checked against the fuel on board, so no aircraft ever flies beyond its range.
+Helicopters take the critically injured on their stretchers to the hospital reached soonest and,
+where no road reaches them, shuttle back for more by daylight; they fly rescue teams in lift after lift.
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import mesa
 import simpy
@@ -19,6 +22,13 @@ from sim.world.routes import Route, plan_route
 from sim.world.sun import daylight_windows
 
 LOAD_MIN = 30.0   # load or unload cargo at a depot or a site; assumption
+
+
+class _Place(NamedTuple):
+    """A point to fly to by its id (an airport's ICAO code or a road node's place id)."""
+    id: str
+    lat: float
+    lon: float
 
 
 class AviationAsset(mesa.Agent):
@@ -134,35 +144,87 @@ class AviationAsset(mesa.Agent):
         self.status = "working"
         work = self.work() if self.work else self.model.catalogue.aviation_settings.recon_work_min
         yield self.model.env.timeout(work)
-        yield from self._board(group)
+        while (yield from self._board(group)) and self._shuttles(group):
+            if not (yield from self._fly_to(group.place.lat, group.place.lon, group.place.id)):
+                return
+            self._record("arrive", group.place.id, mission="rescue", purpose="shuttle")
+
+    def _shuttles(self, group) -> bool:
+        """Fly straight back from the hospital for more of the critically injured while they wait
+        where no road reaches, by daylight for a day-only type. Going home to base between loads
+        (185 km from Moxi to Xichang) spent most of each helicopter's day on the way."""
+        daylight = self.spec.night or self._wait_for_daylight(self.model.env.now) == 0
+        return group.immediate > 0 and daylight and not group.road_to_care()
 
     def _board(self, group):
-        """Hoist or board the waiting (the critically injured first) and take them to hospital."""
-        if self.spec.hoist_min_per_person > 0 and self.spec.seats > 0:
-            board = min(self.spec.seats, group.awaiting_evacuation)
-            if board:
-                yield self.model.env.timeout(board * self.spec.hoist_min_per_person)
-                care = self.model.env.now + self.flight_min(self.base.lat, self.base.lon)   # hospitals at the base city
-                board, dead = group.evacuate(board, care)
-                self._record("evacuate", group.place.id, people=board, died_before_care=dead)
+        """Hoist or board the waiting (the critically injured first, as many as it has stretchers)
+        and fly them to the hospital reached soonest; True if it took the critically injured there.
+        Stretchers, not seats, bound how many critically injured one helicopter takes: what makes a
+        second, third ... helicopter at a cut-off place save lives."""
+        spec = self.spec
+        if spec.hoist_min_per_person <= 0 or spec.seats <= 0:
+            return False
+        litters, seated = group.boarding(spec.seats, spec.seats if spec.stretchers is None else spec.stretchers)
+        if not litters + seated:
+            return False
+        yield self.model.env.timeout((litters + seated) * spec.hoist_min_per_person)
+        minutes, hospital = self._nearest_care()
+        board, dead = group.evacuate(litters, seated, self.model.env.now + minutes)
+        self._record("evacuate", group.place.id, people=board, died_before_care=dead, hospital=hospital.id)
+        if hospital.id == self.base.icao or not (yield from self._fly_to(hospital.lat, hospital.lon, hospital.id)):
+            return False
+        self.status = "unloading"
+        yield self.model.env.timeout(LOAD_MIN)
+        return litters > 0
+
+    def _nearest_care(self) -> tuple[float, Any]:
+        """(flight minutes, place) of the hospital this helicopter reaches soonest from here: those at
+        the prefecture seats, where road ambulances take the critically injured too
+        (`ResponseModel.hospitals`), or its base city's. Flying everyone to the base city (185 km
+        from Moxi to Xichang) cost the critically injured an hour that Kangding's hospital did not."""
+        nodes = self.model.world.roads.nodes
+        places = [nodes[h] for h in self.model.hospitals] + [_Place(self.base.icao, self.base.lat, self.base.lon)]
+        minutes, _, place = min(((self.flight_min(p.lat, p.lon), i, p) for i, p in enumerate(places)),
+                                key=lambda x: x[:2])
+        return minutes, place
 
     def _insert(self, mission: Mission):
-        """Fly a rescue team from its station to a site no road reaches, then take the waiting out."""
+        """Fly a rescue team's crew from its station to a site no road reaches, lift after lift while
+        crew waits there beyond the seats of other helicopters tasked to it; then take the waiting out.
+        `team.lift_seats` counts this helicopter's seats from its tasking to each loading."""
         team, group = mission.team, mission.group
-        station = self.model.world.roads.nodes[team.node]
-        if not (yield from self._fly_to(station.lat, station.lon, team.name)):
+        station = self.model.world.roads.nodes[team.lift_node]
+        while True:
+            if not (yield from self._fly_to(station.lat, station.lon, team.name)):
+                team.lift_seats -= self.spec.seats
+                self._lift_failed(team)
+                return
+            team.lift_seats -= self.spec.seats
+            aboard = min(self.spec.seats, team.crew_waiting)
+            if not aboard:
+                return                                    # others have lifted the whole crew
+            team.crew_waiting -= aboard
+            self.status = "loading"
+            yield self.model.env.timeout(LOAD_MIN)
+            if not (yield from self._fly_to(group.place.lat, group.place.lon, group.place.id)):
+                self._lift_failed(team)
+                return
+            group.make_contact()
+            self._record("arrive", group.place.id, mission="insert", team=team.name, crew=aboard)
+            yield self.model.env.timeout(LOAD_MIN)
+            team.land_crew(aboard)
+            if team.crew_waiting <= team.lift_seats or not group.trapped:
+                yield from self._board(group)
+                return
+            team.lift_seats += self.spec.seats            # back to the station for the next lift
+
+    @staticmethod
+    def _lift_failed(team) -> None:
+        """Out of reach: no other helicopter will fly this crew either (command picked this one as
+        the soonest); a team none of whose crew got there stands down."""
+        team.crew_waiting = 0
+        if not team.inserted.triggered:
             team.inserted.succeed(0.0)
-            return
-        self.status = "loading"
-        yield self.model.env.timeout(LOAD_MIN)
-        if not (yield from self._fly_to(group.place.lat, group.place.lon, group.place.id)):
-            team.inserted.succeed(0.0)
-            return
-        group.make_contact()
-        self._record("arrive", group.place.id, mission="insert", team=team.name)
-        yield self.model.env.timeout(LOAD_MIN)
-        team.inserted.succeed(min(1.0, self.spec.seats / team.spec.crew))
-        yield from self._board(group)
 
     def _airlift(self, mission: Mission):
         depot = mission.consignment.depot

@@ -1,8 +1,9 @@
 """Ground rescue units: drive the road graph to a site and dig people out of the rubble.
 
-Where every road to the site is cut, the unit asks command for a helicopter: the first free one
-with seats flies it in from its station (as many of the crew as it has seats, working at that
-share of the team's rate), as Mi-171s flew teams into Moxi in 2022.
+Where every road to the site is cut, the unit asks command for helicopters: free ones with seats
+fly its crew in from its station, lift after lift, as Mi-171s flew teams into Moxi in 2022. The
+team works at the share of its crew on site, which each lift raises (`land_crew`): a heavy team of
+40 is more than one Mi-171's 24 seats, so how many helicopters shuttle decides how fast it digs.
 
 Forces beyond fire-rescue (PLA / armed police, professional and social rescue teams) are the same
 agent with their catalogue `kind` and `activation_min`: they cannot be tasked until activated, and
@@ -39,6 +40,10 @@ class FireRescueUnit(mesa.Agent):
         self.station = self.node = station
         self.status = "activating" if status == "idle" and spec.activation_min > 0 else status
         self.missions = simpy.Store(model.env)
+        self.crew_share = 1.0     # of the crew at work on site (below 1 while helicopters still fly it in)
+        self.crew_waiting = 0     # crew at the station waiting for a helicopter lift
+        self.lift_seats = 0       # seats on helicopters tasked to lift them and not yet loaded
+        self.lift_node = station  # where the crew waits for its lifts (where the unit stood when it asked)
         model.env.process(self.run())
 
     @property
@@ -66,6 +71,19 @@ class FireRescueUnit(mesa.Agent):
         boat_km = haversine_km(n.lat, n.lon, roads.lat, roads.lon) * self.model.catalogue.road_settings.detour_factor
         return float(np.min(by_road + boat_km / self.spec.boat_kmh * 60))
 
+    def land_crew(self, people: int) -> None:
+        """A helicopter has set down `people` of the crew on site: the first lift starts the work."""
+        self.crew_share = min(1.0, self.crew_share + people / self.spec.crew)
+        if not self.inserted.triggered:
+            self.inserted.succeed(self.crew_share)
+
+    def drive_rest(self, group) -> None:
+        """A road has reopened while part of the crew works on site: the rest drives there."""
+        waiting, self.crew_waiting = self.crew_waiting, 0
+        if waiting:
+            minutes = self.model.world.roads.minutes_from(self.lift_node)[group.node] / self.spec.speed_factor
+            self.model.env.timeout(float(minutes)).callbacks.append(lambda _: self.land_crew(waiting))
+
     def run(self):
         if self.status == "activating":
             yield self.model.env.timeout(self.spec.activation_min)
@@ -86,15 +104,16 @@ class FireRescueUnit(mesa.Agent):
             self.status = "idle"
             self._record("stand_down", group.place.id, reason="no helicopter could fly the team in")
             return
+        self.crew_share = share
         self.node = group.node
         self.status = "working"
         self._record("arrive", group.place.id, mission="ground_rescue", crew_share=share)
         group.make_contact()
         self.model.command.on_scene(group, self)
-        owed, per_shift = 0.0, self.spec.rescue_per_hour * share * SHIFT_MIN / 60
+        owed = 0.0
         while group.trapped > 0:
             yield env.timeout(SHIFT_MIN)
-            owed += per_shift
+            owed += self.spec.rescue_per_hour * self.crew_share * SHIFT_MIN / 60
             reached = int(owed)
             if reached:
                 owed -= reached

@@ -423,33 +423,44 @@ class Command:
                 self.queue.remove(req)
 
     def request_insertion(self, unit, group):
-        """A team no road brings to a site waits for a helicopter: an event that fires with the share
-        of its crew flown in (0 if none can)."""
+        """A team no road brings to a site waits for helicopters: an event that fires with the share
+        of its crew set down by the first lift (0 if none can fly it in)."""
         unit.inserted = self.model.env.event()
+        unit.crew_share, unit.crew_waiting, unit.lift_seats, unit.lift_node = 0.0, unit.spec.crew, 0, unit.node
         self.insertions.append((unit, group))
         self._serve_insertions()
         return unit.inserted
 
     def _serve_insertions(self) -> None:
-        """Give waiting teams the free helicopter that lands them soonest (station, then site)."""
+        """Give waiting teams the free helicopters that land them soonest (station, then site), as many
+        as the seats the crew still at the station needs: one helicopter per team left most of a heavy
+        team (40) at its station, whatever the fleet (issue 13). A team leaves the list once all its
+        crew is lifted."""
         now = self.model.env.now
         for unit, group in list(self.insertions):
-            if group.trapped == 0:
+            if group.trapped == 0 or unit.crew_waiting == 0:     # nobody left to dig out, or all crew aboard
                 self.insertions.remove((unit, group))
-                unit.inserted.succeed(0.0)
+                if group.trapped == 0 and not unit.inserted.triggered:
+                    unit.inserted.succeed(0.0)
                 continue
-            station = self.model.world.roads.nodes[unit.node]
-            free = [a for a in self.idle_aircraft() if a.status == "idle" and not a.missions.items
-                    and a.spec.kind == "helicopter" and a.spec.seats > 0 and a.role != "airlift"
-                    and self.unlocked(a.owner)]
-            times = [(a.ready_delay(now) + a.flight_min(station.lat, station.lon)
-                      + a.flight_min(group.place.lat, group.place.lon), i, a) for i, a in enumerate(free)]
-            best = min((x for x in times if math.isfinite(x[0])), default=None)
-            if best is None:
-                return
-            self.insertions.remove((unit, group))
-            mission = Mission("insert", group, now, done=self.model.env.event(), purpose="insert", team=unit)
-            self._assign(best[2], mission, best[0], None, self.lead)
+            while unit.crew_waiting > unit.lift_seats:
+                best = self._lifter(unit, group, now)
+                if best is None:
+                    return
+                unit.lift_seats += best[1].spec.seats
+                mission = Mission("insert", group, now, done=self.model.env.event(), purpose="insert", team=unit)
+                self._assign(best[1], mission, best[0], None, self.lead)
+
+    def _lifter(self, unit, group, now: float) -> tuple[float, Any] | None:
+        """(minutes, helicopter): the free helicopter that sets the team down soonest, if any can."""
+        station = self.model.world.roads.nodes[unit.lift_node]
+        free = [a for a in self.idle_aircraft() if a.status == "idle" and not a.missions.items
+                and a.spec.kind == "helicopter" and a.spec.seats > 0 and a.role != "airlift"
+                and self.unlocked(a.owner)]
+        times = [(a.ready_delay(now) + a.flight_min(station.lat, station.lon)
+                  + a.flight_min(group.place.lat, group.place.lon), i, a) for i, a in enumerate(free)]
+        best = min((x for x in times if math.isfinite(x[0])), default=None)
+        return None if best is None else (best[0], best[2])
 
     def aircraft_free(self, aircraft) -> None:
         if self.insertions:
@@ -545,9 +556,12 @@ class Command:
         self.cleared.add(edge)
         roads = self.model.world.roads
         for unit, group in list(self.insertions):
-            if math.isfinite(unit.eta_min(group.node)):
+            if math.isfinite(roads.minutes_from(unit.lift_node)[group.node]):
                 self.insertions.remove((unit, group))
-                unit.inserted.succeed(DRIVE)
+                if unit.inserted.triggered:
+                    unit.drive_rest(group)          # part of the crew is on site: the rest drives
+                else:
+                    unit.inserted.succeed(DRIVE)
         for req in [r for r in [*self.queue, *self.held] if r.purpose == "airlift"]:
             shipment = req.mission.consignment
             if math.isfinite(roads.minutes_from(shipment.depot.node)[req.group.node]):

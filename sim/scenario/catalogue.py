@@ -33,6 +33,7 @@ class AircraftType(Frozen):
     alert_min: AlertTimes
     refuel_min: float
     hoist_min_per_person: float
+    stretchers: int | None = Field(None, ge=0)   # litters in a medevac fit (None: as many as seats)
 
 
 class AviationSettings(Frozen):
