@@ -36,3 +36,23 @@ def write(tmp_path: Path):
         path.write_text(textwrap.dedent(text), encoding="utf-8")
         return path
     return _write
+
+
+def watch_stock(m, every_min: float) -> list[bool]:
+    """Check the conservation of stock every `every_min` while `m` runs (initial + produced = in depots
+    + in transit + delivered, per item); the list fills as the model runs."""
+    opening: dict[str, float] = {}
+    for d in m.depots:
+        for k, v in d.opening.items():
+            opening[k] = opening.get(k, 0.0) + v
+    checks: list[bool] = []
+
+    def check():
+        while True:
+            for k, total in opening.items():
+                held = sum(d.stock[k].level for d in m.depots if k in d.stock)
+                now = held + m.in_transit.get(k, 0.0) + m.delivered.get(k, 0.0)
+                checks.append(abs(now - total - m.produced.get(k, 0.0)) < 1e-6 * max(1.0, total))
+            yield m.env.timeout(every_min)
+    m.env.process(check())
+    return checks

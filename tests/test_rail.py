@@ -14,7 +14,7 @@ from sim.scenario.overrides import apply_overrides
 from sim.scenario.schema import ScenarioError, load_plan, load_scenario
 from sim.world.geo import gazetteer, gc_km
 from sim.world.roads import Node, RoadNetwork
-from tests.conftest import LUDING
+from tests.conftest import LUDING, watch_stock
 
 CHENGDU_BY = {"air": {"central": "air", "provincial": "air"}, "rail": {"central": "rail", "provincial": "rail"}}
 AIRPORTS = ["ZUUU", "ZUKD", "ZUXC"]
@@ -111,20 +111,7 @@ def test_stock_is_conserved_at_every_moment_with_rail_and_air_legs(luding):
     mixed = apply_overrides(luding, {"plan.relief.mode": {"central": "air", "provincial": "rail"},
                                      "plan.relief.air.airports": AIRPORTS})
     m = ResponseModel(mixed, 7)
-    opening: dict[str, float] = {}
-    for d in m.depots:
-        for k, v in d.opening.items():
-            opening[k] = opening.get(k, 0.0) + v
-    checks = []
-
-    def check():
-        while True:
-            for k, total in opening.items():
-                held = sum(d.stock[k].level for d in m.depots if k in d.stock)
-                now = held + m.in_transit.get(k, 0.0) + m.delivered.get(k, 0.0)
-                checks.append(abs(now - total - m.produced.get(k, 0.0)) < 1e-6 * max(1.0, total))
-            yield m.env.timeout(13)
-    m.env.process(check())
+    checks = watch_stock(m, 13)
     m.run()
     legs = {e.data["mode"] for e in m.recorder.events if e.kind == "leg"}
     assert checks and all(checks) and {"road", "rail", "air"} <= legs

@@ -12,7 +12,7 @@ from sim.metrics import summarize
 from sim.model import ResponseModel
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.schema import load_scenario
-from tests.conftest import LUDING
+from tests.conftest import LUDING, watch_stock
 
 MOXI = "site:5:磨西镇"
 
@@ -82,20 +82,7 @@ def test_a_consignment_larger_than_a_truck_goes_in_trips_one_bay_at_a_time(ludin
 
 def test_stock_is_conserved_at_every_moment_with_restocking(luding):
     m = ResponseModel(apply_overrides(luding, {"plan.relief.restock": True}), 3, vary=True)
-    opening = {}
-    for d in m.depots:
-        for k, v in d.opening.items():
-            opening[k] = opening.get(k, 0.0) + v
-    checks = []
-
-    def check():
-        while True:
-            for k, total in opening.items():
-                held = sum(d.stock[k].level for d in m.depots if k in d.stock)
-                now = held + m.in_transit.get(k, 0.0) + m.delivered.get(k, 0.0)
-                checks.append(abs(now - total - m.produced.get(k, 0.0)) < 1e-6 * max(1.0, total))
-            yield m.env.timeout(17)
-    m.env.process(check())
+    checks = watch_stock(m, 17)
     m.run()
     assert checks and all(checks)
     assert any(e.kind in ("restock_order", "restocked") for e in m.recorder.events)
