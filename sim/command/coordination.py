@@ -26,6 +26,7 @@ from agents.ground import DRIVE
 from agents.missions import Mission
 from agents.supply import ABOVE, Consignment, Transfer
 from sim.command.dispatch import POLICIES
+from sim.command.queue import RequestQueue
 from sim.command.response import LEVELS, SEVERITY, Ladder, more_severe
 from sim.world.geo import gazetteer, haversine_km
 
@@ -44,7 +45,6 @@ class Request:
     count: int = 0                # teams still wanted
     chain: list[str] = field(default_factory=list)
     holder: CommandPost | None = None
-    unable: set = field(default_factory=set)   # aircraft that cannot reach the site from their base
 
     @property
     def purpose(self) -> str:
@@ -64,7 +64,7 @@ class Command:
         self.national = CommandPost(model, None, None)
         self.lead: CommandPost | None = None
         self.ladders: dict[str, Ladder] = {}          # "provincial" (the lead post's) and "national"
-        self.queue: list[Request] = []
+        self.queue = RequestQueue(model.world)         # requests nobody could fill, waiting for free units
         self.held: list[Request] = []                 # requests held at played posts for their desks (`hold`)
         self.idle_teams: set = set()                  # kept by FireRescueUnit.status: the index of idle teams
         self.idle_by_owner: dict[CommandPost, set] = defaultdict(set)   # kept by AviationAsset.status
@@ -278,7 +278,7 @@ class Command:
         time counts) and the request is closed (a ground request once it has all its teams). Airlift
         sorties held for a site are not answered by a rescue dispatch. False: nothing was held."""
         kind = "ground" if mission.kind == "ground_rescue" else "aviation"
-        req = next((r for r in [*self.held, *self.queue] if r.holder is post and r.group is group
+        req = next((r for r in [*self.held, *self.queue.of(kind)] if r.holder is post and r.group is group
                     and r.kind == kind and r.purpose != "airlift"), None)
         if req is None:
             return False
@@ -302,19 +302,19 @@ class Command:
         """Idle aircraft in fleet order (the model's index, not a scan of the fleet)."""
         return sorted(self.model.idle_aircraft, key=lambda a: a.unique_id)
 
-    def _free_aircraft(self, post: CommandPost, mission: Mission, unable: set) -> list:
-        """Idle aircraft this post may task for the mission, in fleet order, but for those known not to
-        reach the site. A request asks at every post it climbs through and a queued one each time a unit
-        comes free: scanning the whole idle fleet each time grew as incidents squared. So only those not
-        known to be unable are looked at and, when they are many, only the fleets of owners the post
-        controls (a county post asking first controls none)."""
-        free = self.model.idle_aircraft - unable
+    def _free_aircraft(self, post: CommandPost, req: Request) -> list:
+        """Idle aircraft this post may task for the request, in fleet order, but for those standing at
+        bases the queue knows to be out of the site's reach. A request asks at every post it climbs
+        through and a queued one each time a unit comes free: scanning the whole idle fleet each time
+        grew as incidents squared. So when the idle are many, only the fleets of owners the post
+        controls are looked at (a county post asking first controls none)."""
+        free = self.model.idle_aircraft
         if len(free) > len(self.idle_by_owner):
-            free &= set().union(*[idle for owner, idle in self.idle_by_owner.items()
-                                  if idle and post.controls(owner) and self.unlocked(owner)])
+            free = set().union(*[idle for owner, idle in self.idle_by_owner.items()
+                                 if idle and post.controls(owner) and self.unlocked(owner)])
         return [a for a in sorted(free, key=lambda a: a.unique_id)
                 if not a.missions.items and post.controls(a.owner) and self.unlocked(a.owner)
-                and a.can_serve(mission) and not self._held_in_reserve(a)]
+                and self.queue.may_reach(a, req) and a.can_serve(req.mission) and not self._held_in_reserve(a)]
 
     def _held_in_reserve(self, aircraft) -> bool:
         share = self.plan.dispatch.reserve_share
@@ -325,14 +325,10 @@ class Command:
         return len(idle) <= math.ceil(share * len(same))
 
     def _fill_air(self, req: Request, post: CommandPost) -> bool:
-        """Task the policy's pick among the free aircraft. A pick of none means none of them reaches
-        the site; an idle aircraft stands at its base with full tanks, so it never will: the request
-        stops asking them (a queued request far from every base would otherwise re-ask the whole idle
-        fleet each time any unit comes free)."""
-        free = self._free_aircraft(post, req.mission, req.unable)
+        """Task the policy's pick among the free aircraft (none: none of them reaches the site)."""
+        free = self._free_aircraft(post, req)
         pick = self.policy["aviation"].pick_aircraft(free, req.mission, self.model.env.now)
         if pick is None:
-            req.unable.update(free)
             return False
         self._assign(pick[0], req.mission, pick[1], req, post)
         if req.mission.purpose == "rescue":
@@ -403,17 +399,20 @@ class Command:
 
     # -- units coming free -----------------------------------------------------------------------
     def serve_queue(self) -> None:
-        """Give waiting requests to free units, in the policy's order."""
+        """Give waiting requests to free units, in the policy's order. Of the aviation requests, only
+        those some idle aircraft reaches are looked at (`RequestQueue`): the others would fail. After
+        each flight tasked the search starts again over what the aircraft still idle reach; requests
+        ahead of the one served failed with more aircraft free, so they fail again."""
         if not self.queue:
             return
-        for req in self.policy["aviation"].order([r for r in self.queue if r.kind == "aviation"]):
-            if not self.model.idle_aircraft:
-                break                           # no aircraft is free: every remaining request would fail
-            if self.model.idle_aircraft <= req.unable:
-                continue                        # none of the free aircraft reaches this site: it would fail
-            if self._fill_air(req, req.holder):
-                self.queue.remove(req)
-        for req in self.policy["ground"].order([r for r in self.queue if r.kind == "ground"]):
+        idle = self.model.idle_aircraft
+        while idle:
+            waiting = self.policy["aviation"].order(self.queue.reachable(idle))
+            served = next((r for r in waiting if self._fill_air(r, r.holder)), None)
+            if served is None:
+                break
+            self.queue.remove(served)
+        for req in self.policy["ground"].order(self.queue.of("ground")):
             if self._fill_ground(req, req.holder):
                 self.queue.remove(req)
 
@@ -543,7 +542,7 @@ class Command:
             if math.isfinite(unit.eta_min(group.node)):
                 self.insertions.remove((unit, group))
                 unit.inserted.succeed(DRIVE)
-        for req in [r for r in self.queue if r.purpose == "airlift"]:
+        for req in [r for r in self.queue.of("aviation") if r.purpose == "airlift"]:
             shipment = req.mission.consignment
             if math.isfinite(roads.minutes_from(shipment.depot.node)[req.group.node]):
                 self.queue.remove(req)

@@ -1,0 +1,123 @@
+"""The queue of requests nobody could fill yet, and which waiting flights each idle aircraft reaches.
+
+Each time a unit came free, every waiting aviation request was tried again: with hundreds of sites
+waiting, each freed helicopter re-asked all of them (a cost growing as incidents squared). Whether an
+idle aircraft reaches a site depends only on where it stands, its fuel and its range (`plan_route`),
+and an idle aircraft mostly stands at its base on full tanks: the queue keeps, for each such state
+of an aircraft (its class), the waiting requests it reaches, and serving the queue looks only at
+those some idle aircraft reaches. Any other request would find every idle aircraft out of reach
+(`pick_aircraft` returns None) and change nothing.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import count
+from typing import Any
+
+import numpy as np
+
+from sim.command.dispatch import first_stop
+from sim.world.geo import Airport, gc_km, haversine_km
+from sim.world.routes import AirportIndex, plan_route
+
+
+class RequestQueue:
+    """Waiting requests by kind in arrival order, with the index of the aviation requests each class of
+    aircraft reaches. Classes of aircraft at their base on full tanks (a few per base) stay indexed;
+    an aircraft idle elsewhere (stranded where it could not fly home) is a class of its own, kept only
+    while it is idle."""
+
+    def __init__(self, world: AirportIndex) -> None:
+        self.world = world
+        self._by_kind: dict[str, dict[Any, None]] = {}    # kind -> requests in arrival order (an ordered set)
+        self._arrival: dict[Any, int] = {}                 # request -> its place in arrival order
+        self._reached: dict[tuple, set] = {}               # aircraft class -> waiting aviation requests it reaches
+        self._homes: dict[tuple, Airport] = {}             # aircraft class -> the base it routes home to
+        self._sites: dict[Any, tuple[float, float]] = {}   # waiting aviation request -> (lat, lon) of its first stop
+        self._next = count()
+
+    def __len__(self) -> int:
+        return len(self._arrival)
+
+    def append(self, req) -> None:
+        self._by_kind.setdefault(req.kind, {})[req] = None
+        self._arrival[req] = next(self._next)
+        if req.kind == "aviation":
+            site = first_stop(req.mission)
+            self._sites[req] = (site.lat, site.lon)
+            for key, reached in self._reached.items():
+                if gc_km(key[0], key[1], site.lat, site.lon) <= self._bound(key) and self._reaches(key, req):
+                    reached.add(req)
+
+    def remove(self, req) -> None:
+        del self._by_kind[req.kind][req]
+        del self._arrival[req]
+        self._sites.pop(req, None)
+        for reached in self._reached.values():
+            reached.discard(req)
+
+    def of(self, kind: str) -> list:
+        """Waiting requests of one kind, in arrival order."""
+        return list(self._by_kind.get(kind, ()))
+
+    def reachable(self, idle: Iterable) -> list:
+        """Waiting aviation requests that at least one of these idle aircraft reaches, in arrival order."""
+        keys = {self._class(a) for a in idle}
+        for key in [k for k in self._reached if k not in keys and not self._at_home(k)]:
+            del self._reached[key]                  # a stranded aircraft's state, no longer idle
+        found = set().union(*(self._index(key) for key in keys))
+        return sorted(found, key=self._arrival.__getitem__)
+
+    def may_reach(self, aircraft, req) -> bool:
+        """False only if the request waits here and the aircraft's class does not reach it."""
+        return req not in self._arrival or req in self._index(self._class(aircraft))
+
+    def _class(self, aircraft) -> tuple:
+        """What an aircraft's reach depends on: where it stands, its fuel, its range, its base."""
+        key = (aircraft.lat, aircraft.lon, aircraft.fuel_km, aircraft.full_km, aircraft.base.icao)
+        if key not in self._homes:
+            self._homes[key] = aircraft.base
+        return key
+
+    def _at_home(self, key: tuple) -> bool:
+        base = self._homes[key]
+        return key[:3] == (base.lat, base.lon, key[3])
+
+    def _index(self, key: tuple) -> set:
+        """The waiting requests a class reaches, built over the queue the first time the class is idle."""
+        if key not in self._reached:
+            waiting = list(self._by_kind.get("aviation", ()))
+            self._reached[key] = {r for r, ok in zip(waiting, self._reach_all(key, waiting)) if ok}
+        return self._reached[key]
+
+    def _reach_all(self, key: tuple, waiting: list) -> list[bool]:
+        """`_reaches` for many requests at once (`plan_route` is None or not), one vector per test. A
+        route with one refuel stop exists iff some airport within the fuel aboard is one full tank
+        from the site and its nearest airport: the same arrays and the same sums as `routes._route`,
+        so the same answer. Without one, only a direct leg can do, within the fuel aboard: those few
+        sites are routed one by one (a vector of distances is not the scalar one to the last digit)."""
+        if not waiting:
+            return []
+        world, (lat, lon, fuel_km, full_km, _) = self.world, key
+        to = [world.km_to_airports(*self._sites[r]) for r in waiting]
+        second, to_airport = np.array([km for km, _ in to]), np.array([nearest for _, nearest in to])
+        first, _ = world.km_to_airports(lat, lon)
+        one_stop = ((first <= fuel_km + 1e-9) & (second + to_airport[:, None] <= full_km + 1e-9)).any(axis=1)
+        site_lat, site_lon = np.array([self._sites[r] for r in waiting]).T
+        direct = haversine_km(lat, lon, site_lat, site_lon) <= fuel_km * (1 + 1e-6)
+        return [bool(stop) or (bool(near) and self._reaches(key, r))
+                for r, stop, near in zip(waiting, one_stop.tolist(), direct.tolist())]
+
+    @staticmethod
+    def _bound(key: tuple) -> float:
+        """No route with its one refuel stop flies farther than the fuel aboard plus a full tank, so no
+        site beyond that great-circle distance is reached (the margin covers rounding): most sites of a
+        national queue are that far from any one aircraft."""
+        return (key[2] + key[3]) * (1 + 1e-6)
+
+    def _reaches(self, key: tuple, req) -> bool:
+        """Does an aircraft of this class reach the request's first stop? The very route it would ask
+        for (`AviationAsset.flight_min`: same arguments, same answer, kept in the world)."""
+        lat, lon, fuel_km, full_km, _ = key
+        to_lat, to_lon = self._sites[req]
+        return plan_route(lat, lon, fuel_km, full_km, to_lat, to_lon, self.world, self._homes[key]) is not None
