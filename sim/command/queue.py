@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim.command.dispatch import first_stop
-from sim.world.geo import Airport, gc_km, haversine_km
+from sim.world.geo import Airport, gc_km
 from sim.world.routes import AirportIndex, plan_route
 
 
@@ -34,6 +34,8 @@ class RequestQueue:
         self._reached: dict[tuple, set] = {}               # aircraft class -> waiting aviation requests it reaches
         self._homes: dict[tuple, Airport] = {}             # aircraft class -> the base it routes home to
         self._sites: dict[Any, tuple[float, float]] = {}   # waiting aviation request -> (lat, lon) of its first stop
+        self._legs: dict[Any, dict[float, int]] = {}       # waiting request -> range -> `_one_leg` bits
+        self._airports_within: dict[tuple, int] = {}       # aircraft class -> `_within` bits
         self._next = count()
 
     def __len__(self) -> int:
@@ -46,13 +48,14 @@ class RequestQueue:
             site = first_stop(req.mission)
             self._sites[req] = (site.lat, site.lon)
             for key, reached in self._reached.items():
-                if gc_km(key[0], key[1], site.lat, site.lon) <= self._bound(key) and self._reaches(key, req):
+                if self._reaches(key, req):
                     reached.add(req)
 
     def remove(self, req) -> None:
         del self._by_kind[req.kind][req]
         del self._arrival[req]
         self._sites.pop(req, None)
+        self._legs.pop(req, None)
         for reached in self._reached.values():
             reached.discard(req)
 
@@ -65,6 +68,7 @@ class RequestQueue:
         keys = {self._class(a) for a in idle}
         for key in [k for k in self._reached if k not in keys and not self._at_home(k)]:
             del self._reached[key]                  # a stranded aircraft's state, no longer idle
+            self._airports_within.pop(key, None)
         found = set().union(*(self._index(key) for key in keys))
         return sorted(found, key=self._arrival.__getitem__)
 
@@ -86,38 +90,39 @@ class RequestQueue:
     def _index(self, key: tuple) -> set:
         """The waiting requests a class reaches, built over the queue the first time the class is idle."""
         if key not in self._reached:
-            waiting = list(self._by_kind.get("aviation", ()))
-            self._reached[key] = {r for r, ok in zip(waiting, self._reach_all(key, waiting)) if ok}
+            self._reached[key] = {r for r in self._by_kind.get("aviation", ()) if self._reaches(key, r)}
         return self._reached[key]
 
-    def _reach_all(self, key: tuple, waiting: list) -> list[bool]:
-        """`_reaches` for many requests at once (`plan_route` is None or not), one vector per test. A
-        route with one refuel stop exists iff some airport within the fuel aboard is one full tank
-        from the site and its nearest airport: the same arrays and the same sums as `routes._route`,
-        so the same answer. Without one, only a direct leg can do, within the fuel aboard: those few
-        sites are routed one by one (a vector of distances is not the scalar one to the last digit)."""
-        if not waiting:
-            return []
-        world, (lat, lon, fuel_km, full_km, _) = self.world, key
-        to = [world.km_to_airports(*self._sites[r]) for r in waiting]
-        second, to_airport = np.array([km for km, _ in to]), np.array([nearest for _, nearest in to])
-        first, _ = world.km_to_airports(lat, lon)
-        one_stop = ((first <= fuel_km + 1e-9) & (second + to_airport[:, None] <= full_km + 1e-9)).any(axis=1)
-        site_lat, site_lon = np.array([self._sites[r] for r in waiting]).T
-        direct = haversine_km(lat, lon, site_lat, site_lon) <= fuel_km * (1 + 1e-6)
-        return [bool(stop) or (bool(near) and self._reaches(key, r))
-                for r, stop, near in zip(waiting, one_stop.tolist(), direct.tolist())]
-
-    @staticmethod
-    def _bound(key: tuple) -> float:
-        """No route with its one refuel stop flies farther than the fuel aboard plus a full tank, so no
-        site beyond that great-circle distance is reached (the margin covers rounding): most sites of a
-        national queue are that far from any one aircraft."""
-        return (key[2] + key[3]) * (1 + 1e-6)
-
     def _reaches(self, key: tuple, req) -> bool:
-        """Does an aircraft of this class reach the request's first stop? The very route it would ask
-        for (`AviationAsset.flight_min`: same arguments, same answer, kept in the world)."""
+        """Does an aircraft of this class reach the request's first stop (`plan_route` not None)? A route
+        with one refuel stop exists iff an airport within the fuel aboard is one full tank from the site
+        and on to its nearest airport: the very comparisons of `routes._route` on the same arrays, kept
+        as bits per class and per request. Otherwise only a direct leg can do, within the fuel aboard:
+        those sites get the very route the aircraft would ask for (`AviationAsset.flight_min`: same
+        arguments, same answer, kept in the world)."""
         lat, lon, fuel_km, full_km, _ = key
+        if self._within(key) & self._one_leg(req, full_km):
+            return True
         to_lat, to_lon = self._sites[req]
-        return plan_route(lat, lon, fuel_km, full_km, to_lat, to_lon, self.world, self._homes[key]) is not None
+        return (gc_km(lat, lon, to_lat, to_lon) <= fuel_km * (1 + 1e-6)          # the margin covers rounding
+                and plan_route(lat, lon, fuel_km, full_km, to_lat, to_lon, self.world, self._homes[key]) is not None)
+
+    def _within(self, key: tuple) -> int:
+        """Airports (as bits) within the fuel aboard of this class."""
+        if key not in self._airports_within:
+            first, _ = self.world.km_to_airports(key[0], key[1])
+            self._airports_within[key] = _bits(first <= key[2] + 1e-9)
+        return self._airports_within[key]
+
+    def _one_leg(self, req, full_km: float) -> int:
+        """Airports (as bits) from which one full tank reaches the request's site and its nearest airport."""
+        legs = self._legs.setdefault(req, {})
+        if full_km not in legs:
+            second, to_airport = self.world.km_to_airports(*self._sites[req])
+            legs[full_km] = _bits(second + to_airport <= full_km + 1e-9)
+        return legs[full_km]
+
+
+def _bits(mask: np.ndarray) -> int:
+    """A boolean vector as the bits of one integer: testing two sets of airports is one `&`."""
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
