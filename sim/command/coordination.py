@@ -341,6 +341,8 @@ class Command:
         passes meanwhile, so the sites waiting and their distances from each helicopter are computed once."""
         fleet = [a for a in self.idle_aircraft() if not a.missions.items and post.controls(a.owner)
                  and self._evacuates(a)]
+        if not fleet:
+            return                              # no helicopter to commit: no need to find who waits
         waiting = Waiting(self.model.groups, fleet)
         for a, km in zip(fleet, waiting.km):
             if not waiting.open.any():
