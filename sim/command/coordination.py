@@ -303,8 +303,8 @@ class Command:
         return sorted(self.model.idle_aircraft, key=lambda a: a.unique_id)
 
     def _free_aircraft(self, post: CommandPost, req: Request) -> list:
-        """Idle aircraft this post may task for the request, in fleet order, but for those standing at
-        bases the queue knows to be out of the site's reach. A request asks at every post it climbs
+        """Idle aircraft this post may task for the request, in fleet order, but for those the queue
+        knows not to reach the site from where they stand (`RequestQueue`). A request asks at every post it climbs
         through and a queued one each time a unit comes free: scanning the whole idle fleet each time
         grew as incidents squared. So when the idle are many, only the fleets of owners the post
         controls are looked at (a county post asking first controls none)."""
