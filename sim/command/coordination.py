@@ -304,10 +304,10 @@ class Command:
 
     def _free_aircraft(self, post: CommandPost, req: Request) -> list:
         """Idle aircraft this post may task for the request, in fleet order, but for those the queue
-        knows not to reach the site from where they stand (`RequestQueue`). A request asks at every post it climbs
-        through and a queued one each time a unit comes free: scanning the whole idle fleet each time
-        grew as incidents squared. So when the idle are many, only the fleets of owners the post
-        controls are looked at (a county post asking first controls none)."""
+        knows not to reach the site from where they stand (`RequestQueue`). A request asks at every
+        post it climbs through and a queued one each time a unit comes free: scanning the whole idle
+        fleet each time grew as incidents squared. So when the idle are many, only the fleets of
+        owners the post controls are looked at (a county post asking first controls none)."""
         free = self.model.idle_aircraft
         if len(free) > len(self.idle_by_owner):
             free = set().union(*[idle for owner, idle in self.idle_by_owner.items()
