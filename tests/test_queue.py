@@ -44,8 +44,8 @@ def _run(loaded, patch=None) -> tuple[list[str], int]:
 
 def _full_scan(mp) -> None:
     """Every waiting aviation request tried whenever a unit comes free, every idle aircraft asked."""
-    mp.setattr(RequestQueue, "reachable", lambda self, idle: self.of("aviation"))
-    mp.setattr(RequestQueue, "may_reach", lambda self, aircraft, req: True)
+    mp.setattr(RequestQueue, "reachable", lambda self: self.of("aviation"))
+    mp.setattr(RequestQueue, "reachers", lambda self, req: None)
 
 
 def test_index_gives_the_events_of_a_full_scan_with_a_fraction_of_the_work(national):
@@ -56,23 +56,22 @@ def test_index_gives_the_events_of_a_full_scan_with_a_fraction_of_the_work(natio
     assert fills * 3 < scan_fills                    # 175 against 703 fills on this tree
 
 
-def test_reachable_is_exactly_what_the_aircraft_would_route_to(national):
-    """Mid-run, with requests waiting: each idle aircraft's candidates are the waiting requests whose
-    first stop it has a route to from where it stands, in arrival order."""
+def test_reach_is_exactly_what_the_idle_aircraft_would_route_to(national):
+    """Mid-run, with requests waiting: the idle aircraft that reach a waiting request are those with a
+    route to its first stop from where they stand, and the requests reached are those reached by one."""
     model = ResponseModel(national, 7)
     queue, checked, stranded = model.command.queue, 0, 0
     for minute in range(60, 24 * 60, 30):
         model.env.run(until=minute)
-        waiting = queue.of("aviation")
-        for a in sorted(model.idle_aircraft, key=lambda a: a.unique_id):
-            reached = queue.reachable([a])
-            routed = [r for r in waiting if math.isfinite(a.flight_min(first_stop(r.mission).lat,
-                                                                       first_stop(r.mission).lon))]
-            assert reached == routed
-            assert all(queue.may_reach(a, r) == (r in routed) for r in waiting)
-            checked += len(waiting)
-            stranded += (a.lat, a.lon) != (a.base.lat, a.base.lon)
-    assert checked > 100 and stranded > 0
+        idle, waiting = model.idle_aircraft, queue.of("aviation")
+        for r in waiting:
+            site = first_stop(r.mission)
+            routed = {a for a in idle if math.isfinite(a.flight_min(site.lat, site.lon))}
+            assert queue.reachers(r) == routed
+            checked += len(idle)
+        assert queue.reachable() == [r for r in waiting if queue.reachers(r)]
+        stranded += sum((a.lat, a.lon) != (a.base.lat, a.base.lon) for a in idle)
+    assert checked > 300 and stranded > 0
 
 
 def test_requests_leave_the_index_with_the_queue(national):
@@ -81,8 +80,8 @@ def test_requests_leave_the_index_with_the_queue(national):
     queue = model.command.queue
     waiting = queue.of("aviation")
     assert waiting and len(queue) == len(waiting) + len(queue.of("ground"))
-    assert queue.reachable(model.aircraft)          # some aircraft, idle or not, reaches some of them
     for req in waiting:
         queue.remove(req)
-    assert queue.of("aviation") == [] and queue.reachable(model.aircraft) == []
+    assert queue.of("aviation") == [] and queue.reachable() == []
+    assert all(queue.reachers(r) is None for r in waiting)
     assert len(queue) == len(queue.of("ground"))

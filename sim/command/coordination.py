@@ -303,18 +303,20 @@ class Command:
         return sorted(self.model.idle_aircraft, key=lambda a: a.unique_id)
 
     def _free_aircraft(self, post: CommandPost, req: Request) -> list:
-        """Idle aircraft this post may task for the request, in fleet order, but for those the queue
-        knows not to reach the site from where they stand (`RequestQueue`). A request asks at every
+        """Idle aircraft this post may task for the request, in fleet order. A request asks at every
         post it climbs through and a queued one each time a unit comes free: scanning the whole idle
-        fleet each time grew as incidents squared. So when the idle are many, only the fleets of
-        owners the post controls are looked at (a county post asking first controls none)."""
-        free = self.model.idle_aircraft
-        if len(free) > len(self.idle_by_owner):
-            free = set().union(*[idle for owner, idle in self.idle_by_owner.items()
-                                 if idle and post.controls(owner) and self.unlocked(owner)])
+        fleet each time grew as incidents squared. So a queued request looks only at the idle aircraft
+        that reach it (`RequestQueue.reachers`), and a climbing one, when the idle are many, only at
+        the fleets of owners the post controls (a county post asking first controls none)."""
+        free = self.queue.reachers(req)
+        if free is None:
+            free = self.model.idle_aircraft
+            if len(free) > len(self.idle_by_owner):
+                free = set().union(*[idle for owner, idle in self.idle_by_owner.items()
+                                     if idle and post.controls(owner) and self.unlocked(owner)])
         return [a for a in sorted(free, key=lambda a: a.unique_id)
                 if not a.missions.items and post.controls(a.owner) and self.unlocked(a.owner)
-                and self.queue.may_reach(a, req) and a.can_serve(req.mission) and not self._held_in_reserve(a)]
+                and a.can_serve(req.mission) and not self._held_in_reserve(a)]
 
     def _held_in_reserve(self, aircraft) -> bool:
         share = self.plan.dispatch.reserve_share
@@ -407,9 +409,8 @@ class Command:
         ahead of the one served failed with more aircraft free, so they fail again."""
         if not self.queue:
             return
-        idle = self.model.idle_aircraft
-        while idle:
-            waiting = self.policy["aviation"].order(self.queue.reachable(idle))
+        while self.model.idle_aircraft:
+            waiting = self.policy["aviation"].order(self.queue.reachable())
             served = next((r for r in waiting if self._fill_air(r, r.holder)), None)
             if served is None:
                 break

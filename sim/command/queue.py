@@ -10,7 +10,6 @@ those some idle aircraft reaches. Any other request would find every idle aircra
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from itertools import count
 from typing import Any
 
@@ -36,6 +35,8 @@ class RequestQueue:
         self._sites: dict[Any, tuple[float, float]] = {}   # waiting aviation request -> (lat, lon) of its first stop
         self._legs: dict[Any, dict[float, int]] = {}       # waiting request -> range -> `_one_leg` bits
         self._airports_within: dict[tuple, int] = {}       # aircraft class -> `_within` bits
+        self._idle: dict[tuple, set] = {}                  # aircraft class -> its idle aircraft (`keep_idle`)
+        self._class_of: dict[Any, tuple] = {}              # idle aircraft -> its class
         self._next = count()
 
     def __len__(self) -> int:
@@ -63,18 +64,32 @@ class RequestQueue:
         """Waiting requests of one kind, in arrival order."""
         return list(self._by_kind.get(kind, ()))
 
-    def reachable(self, idle: Iterable) -> list:
-        """Waiting aviation requests that at least one of these idle aircraft reaches, in arrival order."""
-        keys = {self._class(a) for a in idle}
-        for key in [k for k in self._reached if k not in keys and not self._at_home(k)]:
+    def keep_idle(self, aircraft, idle: bool) -> None:
+        """Keep the idle aircraft by class: `AviationAsset.status` calls this on every change (an aircraft
+        moves and burns fuel only while not idle, so its class holds while it is)."""
+        key = self._class_of.pop(aircraft, None)
+        if key is not None:
+            self._idle[key].discard(aircraft)
+            if not self._idle[key]:
+                del self._idle[key]
+        if idle:
+            key = self._class(aircraft)
+            self._class_of[aircraft] = key
+            self._idle.setdefault(key, set()).add(aircraft)
+
+    def reachable(self) -> list:
+        """Waiting aviation requests that at least one idle aircraft reaches, in arrival order."""
+        for key in [k for k in self._reached if k not in self._idle and not self._at_home(k)]:
             del self._reached[key]                  # a stranded aircraft's state, no longer idle
             self._airports_within.pop(key, None)
-        found = set().union(*(self._index(key) for key in keys))
+        found = set().union(*(self._index(key) for key in self._idle))
         return sorted(found, key=self._arrival.__getitem__)
 
-    def may_reach(self, aircraft, req) -> bool:
-        """False only if the request waits here and the aircraft's class does not reach it."""
-        return req not in self._arrival or req in self._index(self._class(aircraft))
+    def reachers(self, req) -> set | None:
+        """The idle aircraft that reach a waiting request from where they stand (None if it is not waiting)."""
+        if req not in self._arrival:
+            return None
+        return set().union(*(idle for key, idle in self._idle.items() if req in self._index(key)))
 
     def _class(self, aircraft) -> tuple:
         """What an aircraft's reach depends on: where it stands, its fuel, its range, its base."""
