@@ -80,6 +80,7 @@ class Command:
         self.cleared: set[int] = set()
         self.military: bool | None = None     # the military channel: None not asked, False asked, True open
         self.short: set = set()               # groups whose relief request found no stock
+        self._site_xy = np.zeros((0, 2))      # `_sites`
 
     # -- hierarchy -------------------------------------------------------------------------------
     def post(self, place_id: str) -> CommandPost:
@@ -345,7 +346,7 @@ class Command:
                  and self._evacuates(a)]
         if not fleet:
             return                              # no helicopter to commit: no need to find who waits
-        waiting = Waiting(self.model.groups, fleet)
+        waiting = Waiting(self.model.groups, self._sites(), fleet)
         for a, km in zip(fleet, waiting.km):
             if not waiting.open.any():
                 return
@@ -453,11 +454,18 @@ class Command:
             self._serve_insertions()
         self.serve_queue()
         if aircraft.status == "idle" and not aircraft.missions.items and self._evacuates(aircraft):
-            waiting = Waiting(self.model.groups, [aircraft])
+            waiting = Waiting(self.model.groups, self._sites(), [aircraft])
             self._evacuate_more(aircraft, waiting, waiting.km[0])
 
     def team_free(self, unit) -> None:
         self.serve_queue()
+
+    def _sites(self) -> np.ndarray:
+        """(lat, lon) of every group in their order, built again only when groups were added."""
+        groups = self.model.groups
+        if len(self._site_xy) != len(groups):
+            self._site_xy = np.array([(g.place.lat, g.place.lon) for g in groups]).reshape(-1, 2)
+        return self._site_xy
 
     def _evacuates(self, aircraft) -> bool:
         """May this aircraft fly out people waiting for evacuation on its own owner's authority?"""
@@ -638,18 +646,21 @@ class Waiting:
     search stops past that reach or once the bound exceeds the best flight. Only the nearest few are
     routed, not every waiting site for every free helicopter (which grew as incidents squared)."""
 
-    def __init__(self, groups: list, fleet: list) -> None:
-        self.groups = [g for g in groups if g.known and g.awaiting_evacuation > g.seats_inbound]
+    def __init__(self, groups: list, sites: np.ndarray, fleet: list) -> None:
+        """`sites`: (lat, lon) of every group, in their order."""
+        keep = [i for i, g in enumerate(groups) if g.known and g.awaiting_evacuation > g.seats_inbound]
+        self.groups = [groups[i] for i in keep]
         self.open = np.ones(len(self.groups), dtype=bool)      # still waiting: sites leave once covered
-        lat, lon = np.array([g.place.lat for g in self.groups]), np.array([g.place.lon for g in self.groups])
         here = np.array([[a.lat, a.lon] for a in fleet]).reshape(-1, 2)
-        self.km = haversine_km(here[:, :1], here[:, 1:], lat, lon) * (1 - 1e-9)   # a hair below: a bound
+        there = sites[keep]
+        self.km = haversine_km(here[:, :1], here[:, 1:], there[:, 0], there[:, 1]) * (1 - 1e-9)   # a bound
 
     def nearest(self, aircraft, km) -> tuple[float, int] | None:
         """(flight minutes, index) of the open site the aircraft reaches soonest (ties: first in order)."""
-        reach, best = aircraft.fuel_km + aircraft.full_km + 1e-6, None
-        for i in np.argsort(np.where(self.open, km, np.inf), kind="stable").tolist():
-            if km[i] > reach or not self.open[i] or (best is not None and km[i] / aircraft.kmh * 60 > best[0]):
+        near = np.flatnonzero(self.open & (km <= aircraft.fuel_km + aircraft.full_km + 1e-6))   # open, in reach
+        best = None
+        for i in near[np.argsort(km[near], kind="stable")].tolist():
+            if best is not None and km[i] / aircraft.kmh * 60 > best[0]:
                 break
             place = self.groups[i].place
             minutes = aircraft.flight_min(place.lat, place.lon)

@@ -72,6 +72,9 @@ class RequestQueue:
             self._idle[key].discard(aircraft)
             if not self._idle[key]:
                 del self._idle[key]
+                if not self._at_home(key):            # a stranded aircraft's state: it will not recur
+                    self._reached.pop(key, None)
+                    self._airports_within.pop(key, None)
         if idle:
             key = self._class(aircraft)
             self._class_of[aircraft] = key
@@ -79,9 +82,6 @@ class RequestQueue:
 
     def reachable(self) -> list:
         """Waiting aviation requests that at least one idle aircraft reaches, in arrival order."""
-        for key in [k for k in self._reached if k not in self._idle and not self._at_home(k)]:
-            del self._reached[key]                  # a stranded aircraft's state, no longer idle
-            self._airports_within.pop(key, None)
         found = set().union(*(self._index(key) for key in self._idle))
         return sorted(found, key=self._arrival.__getitem__)
 
