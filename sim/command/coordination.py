@@ -341,9 +341,10 @@ class Command:
     def _commit_idle(self, post: CommandPost) -> None:
         """A post that has approved a rescue flight commits its other idle helicopters to the people
         still waiting for evacuation (nearest first), without a further request up the chain. No time
-        passes meanwhile, so the sites waiting and their distances from each helicopter are computed once."""
-        fleet = [a for a in self.idle_aircraft() if not a.missions.items and post.controls(a.owner)
-                 and self._evacuates(a)]
+        passes meanwhile, so the sites waiting and their distances from each helicopter are computed once.
+        Only the idle fleets of owners the post controls are looked at, not every idle aircraft."""
+        idle = set().union(*[own for owner, own in self.idle_by_owner.items() if own and post.controls(owner)])
+        fleet = [a for a in sorted(idle, key=lambda a: a.unique_id) if not a.missions.items and self._evacuates(a)]
         if not fleet:
             return                              # no helicopter to commit: no need to find who waits
         waiting = Waiting(self.model.groups, self._sites(), fleet)
