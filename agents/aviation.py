@@ -60,9 +60,10 @@ class AviationAsset(mesa.Agent):
 
     @status.setter
     def status(self, value: str) -> None:
-        """Each change keeps the model's index of idle aircraft and command's of them by owner, which
-        command reads on every request instead of scanning the whole fleet."""
+        """Each change keeps the model's index of idle aircraft and command's of them by owner and by
+        reach (the queue's), which command reads on every request instead of scanning the whole fleet."""
         self._status = value
+        self.model.command.queue.keep_idle(self, value == "idle")
         by_owner = self.model.command.idle_by_owner[self.owner]
         if value == "idle":
             self.model.idle_aircraft.add(self)

@@ -26,6 +26,7 @@ from agents.ground import DRIVE
 from agents.missions import Mission
 from agents.supply import ABOVE, Consignment, Transfer
 from sim.command.dispatch import POLICIES
+from sim.command.queue import RequestQueue
 from sim.command.response import LEVELS, SEVERITY, Ladder, more_severe
 from sim.world.geo import gazetteer, haversine_km
 
@@ -44,7 +45,6 @@ class Request:
     count: int = 0                # teams still wanted
     chain: list[str] = field(default_factory=list)
     holder: CommandPost | None = None
-    unable: set = field(default_factory=set)   # aircraft that cannot reach the site from their base
 
     @property
     def purpose(self) -> str:
@@ -64,7 +64,7 @@ class Command:
         self.national = CommandPost(model, None, None)
         self.lead: CommandPost | None = None
         self.ladders: dict[str, Ladder] = {}          # "provincial" (the lead post's) and "national"
-        self.queue: list[Request] = []
+        self.queue = RequestQueue(model.world)         # requests nobody could fill, waiting for free units
         self.held: list[Request] = []                 # requests held at played posts for their desks (`hold`)
         self.idle_teams: set = set()                  # kept by FireRescueUnit.status: the index of idle teams
         self.idle_by_owner: dict[CommandPost, set] = defaultdict(set)   # kept by AviationAsset.status
@@ -81,6 +81,7 @@ class Command:
         self.cleared: set[int] = set()
         self.military: bool | None = None     # the military channel: None not asked, False asked, True open
         self.short: set = set()               # groups whose relief request found no stock
+        self._site_xy = np.zeros((0, 2))      # `_sites`
 
     # -- hierarchy -------------------------------------------------------------------------------
     def post(self, place_id: str) -> CommandPost:
@@ -281,7 +282,7 @@ class Command:
         time counts) and the request is closed (a ground request once it has all its teams). Airlift
         sorties held for a site are not answered by a rescue dispatch. False: nothing was held."""
         kind = "ground" if mission.kind == "ground_rescue" else "aviation"
-        req = next((r for r in [*self.held, *self.queue] if r.holder is post and r.group is group
+        req = next((r for r in [*self.held, *self.queue.of(kind)] if r.holder is post and r.group is group
                     and r.kind == kind and r.purpose != "airlift"), None)
         if req is None:
             return False
@@ -305,19 +306,21 @@ class Command:
         """Idle aircraft in fleet order (the model's index, not a scan of the fleet)."""
         return sorted(self.model.idle_aircraft, key=lambda a: a.unique_id)
 
-    def _free_aircraft(self, post: CommandPost, mission: Mission, unable: set) -> list:
-        """Idle aircraft this post may task for the mission, in fleet order, but for those known not to
-        reach the site. A request asks at every post it climbs through and a queued one each time a unit
-        comes free: scanning the whole idle fleet each time grew as incidents squared. So only those not
-        known to be unable are looked at and, when they are many, only the fleets of owners the post
-        controls (a county post asking first controls none)."""
-        free = self.model.idle_aircraft - unable
-        if len(free) > len(self.idle_by_owner):
-            free &= set().union(*[idle for owner, idle in self.idle_by_owner.items()
-                                  if idle and post.controls(owner) and self.unlocked(owner)])
+    def _free_aircraft(self, post: CommandPost, req: Request) -> list:
+        """Idle aircraft this post may task for the request, in fleet order. A request asks at every
+        post it climbs through and a queued one each time a unit comes free: scanning the whole idle
+        fleet each time grew as incidents squared. So a queued request looks only at the idle aircraft
+        that reach it (`RequestQueue.reachers`), and a climbing one, when the idle are many, only at
+        the fleets of owners the post controls (a county post asking first controls none)."""
+        free = self.queue.reachers(req)
+        if free is None:
+            free = self.model.idle_aircraft
+            if len(free) > len(self.idle_by_owner):
+                free = set().union(*[idle for owner, idle in self.idle_by_owner.items()
+                                     if idle and post.controls(owner) and self.unlocked(owner)])
         return [a for a in sorted(free, key=lambda a: a.unique_id)
                 if not a.missions.items and post.controls(a.owner) and self.unlocked(a.owner)
-                and a.can_serve(mission) and not self._held_in_reserve(a)]
+                and a.can_serve(req.mission) and not self._held_in_reserve(a)]
 
     def _held_in_reserve(self, aircraft) -> bool:
         share = self.plan.dispatch.reserve_share
@@ -328,14 +331,10 @@ class Command:
         return len(idle) <= math.ceil(share * len(same))
 
     def _fill_air(self, req: Request, post: CommandPost) -> bool:
-        """Task the policy's pick among the free aircraft. A pick of none means none of them reaches
-        the site; an idle aircraft stands at its base with full tanks, so it never will: the request
-        stops asking them (a queued request far from every base would otherwise re-ask the whole idle
-        fleet each time any unit comes free)."""
-        free = self._free_aircraft(post, req.mission, req.unable)
+        """Task the policy's pick among the free aircraft (none: none of them reaches the site)."""
+        free = self._free_aircraft(post, req)
         pick = self.policy["aviation"].pick_aircraft(free, req.mission, self.model.env.now)
         if pick is None:
-            req.unable.update(free)
             return False
         self._assign(pick[0], req.mission, pick[1], req, post)
         if req.mission.purpose == "rescue":
@@ -345,10 +344,13 @@ class Command:
     def _commit_idle(self, post: CommandPost) -> None:
         """A post that has approved a rescue flight commits its other idle helicopters to the people
         still waiting for evacuation (nearest first), without a further request up the chain. No time
-        passes meanwhile, so the sites waiting and their distances from each helicopter are computed once."""
-        fleet = [a for a in self.idle_aircraft() if not a.missions.items and post.controls(a.owner)
-                 and self._evacuates(a)]
-        waiting = Waiting(self.model.groups, fleet)
+        passes meanwhile, so the sites waiting and their distances from each helicopter are computed once.
+        Only the idle fleets of owners the post controls are looked at, not every idle aircraft."""
+        idle = set().union(*[own for owner, own in self.idle_by_owner.items() if own and post.controls(owner)])
+        fleet = [a for a in sorted(idle, key=lambda a: a.unique_id) if not a.missions.items and self._evacuates(a)]
+        if not fleet:
+            return                              # no helicopter to commit: no need to find who waits
+        waiting = Waiting(self.model.groups, self._sites(), fleet)
         for a, km in zip(fleet, waiting.km):
             if not waiting.open.any():
                 return
@@ -408,17 +410,19 @@ class Command:
 
     # -- units coming free -----------------------------------------------------------------------
     def serve_queue(self) -> None:
-        """Give waiting requests to free units, in the policy's order."""
+        """Give waiting requests to free units, in the policy's order. Of the aviation requests, only
+        those some idle aircraft reaches are looked at (`RequestQueue`): the others would fail. After
+        each flight tasked the search starts again over what the aircraft still idle reach; requests
+        ahead of the one served failed with more aircraft free, so they fail again."""
         if not self.queue:
             return
-        for req in self.policy["aviation"].order([r for r in self.queue if r.kind == "aviation"]):
-            if not self.model.idle_aircraft:
-                break                           # no aircraft is free: every remaining request would fail
-            if self.model.idle_aircraft <= req.unable:
-                continue                        # none of the free aircraft reaches this site: it would fail
-            if self._fill_air(req, req.holder):
-                self.queue.remove(req)
-        for req in self.policy["ground"].order([r for r in self.queue if r.kind == "ground"]):
+        while self.model.idle_aircraft:
+            waiting = self.policy["aviation"].order(self.queue.reachable())
+            served = next((r for r in waiting if self._fill_air(r, r.holder)), None)
+            if served is None:
+                break
+            self.queue.remove(served)
+        for req in self.policy["ground"].order(self.queue.of("ground")):
             if self._fill_ground(req, req.holder):
                 self.queue.remove(req)
 
@@ -467,11 +471,18 @@ class Command:
             self._serve_insertions()
         self.serve_queue()
         if aircraft.status == "idle" and not aircraft.missions.items and self._evacuates(aircraft):
-            waiting = Waiting(self.model.groups, [aircraft])
+            waiting = Waiting(self.model.groups, self._sites(), [aircraft])
             self._evacuate_more(aircraft, waiting, waiting.km[0])
 
     def team_free(self, unit) -> None:
         self.serve_queue()
+
+    def _sites(self) -> np.ndarray:
+        """(lat, lon) of every group in their order, built again only when groups were added."""
+        groups = self.model.groups
+        if len(self._site_xy) != len(groups):
+            self._site_xy = np.array([(g.place.lat, g.place.lon) for g in groups]).reshape(-1, 2)
+        return self._site_xy
 
     def _evacuates(self, aircraft) -> bool:
         """May this aircraft fly out people waiting for evacuation on its own owner's authority?"""
@@ -562,7 +573,7 @@ class Command:
                     unit.drive_rest(group)          # part of the crew is on site: the rest drives
                 else:
                     unit.inserted.succeed(DRIVE)
-        for req in [r for r in [*self.queue, *self.held] if r.purpose == "airlift"]:
+        for req in [r for r in [*self.queue.of("aviation"), *self.held] if r.purpose == "airlift"]:
             shipment = req.mission.consignment
             if math.isfinite(roads.minutes_from(shipment.depot.node)[req.group.node]):
                 if req in self.held:
@@ -658,18 +669,21 @@ class Waiting:
     search stops past that reach or once the bound exceeds the best flight. Only the nearest few are
     routed, not every waiting site for every free helicopter (which grew as incidents squared)."""
 
-    def __init__(self, groups: list, fleet: list) -> None:
-        self.groups = [g for g in groups if g.known and g.awaiting_evacuation > g.seats_inbound]
+    def __init__(self, groups: list, sites: np.ndarray, fleet: list) -> None:
+        """`sites`: (lat, lon) of every group, in their order."""
+        keep = [i for i, g in enumerate(groups) if g.known and g.awaiting_evacuation > g.seats_inbound]
+        self.groups = [groups[i] for i in keep]
         self.open = np.ones(len(self.groups), dtype=bool)      # still waiting: sites leave once covered
-        lat, lon = np.array([g.place.lat for g in self.groups]), np.array([g.place.lon for g in self.groups])
         here = np.array([[a.lat, a.lon] for a in fleet]).reshape(-1, 2)
-        self.km = haversine_km(here[:, :1], here[:, 1:], lat, lon) * (1 - 1e-9)   # a hair below: a bound
+        there = sites[keep]
+        self.km = haversine_km(here[:, :1], here[:, 1:], there[:, 0], there[:, 1]) * (1 - 1e-9)   # a bound
 
     def nearest(self, aircraft, km) -> tuple[float, int] | None:
         """(flight minutes, index) of the open site the aircraft reaches soonest (ties: first in order)."""
-        reach, best = aircraft.fuel_km + aircraft.full_km + 1e-6, None
-        for i in np.argsort(np.where(self.open, km, np.inf), kind="stable").tolist():
-            if km[i] > reach or not self.open[i] or (best is not None and km[i] / aircraft.kmh * 60 > best[0]):
+        near = np.flatnonzero(self.open & (km <= aircraft.fuel_km + aircraft.full_km + 1e-6))   # open, in reach
+        best = None
+        for i in near[np.argsort(km[near], kind="stable")].tolist():
+            if best is not None and km[i] / aircraft.kmh * 60 > best[0]:
                 break
             place = self.groups[i].place
             minutes = aircraft.flight_min(place.lat, place.lon)

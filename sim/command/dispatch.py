@@ -10,11 +10,17 @@ from agents.missions import Mission
 from sim.world.geo import haversine_km
 
 
+def first_stop(mission: Mission) -> Any:
+    """The place an aircraft flies to first on a mission, which its time to respond is measured to:
+    the site of a rescue, the depot an airlift loads at."""
+    return mission.group.place if mission.kind == "rescue" else mission.consignment.depot.place
+
+
 class NearestAvailable:
     """The unit that would be there first (aircraft: alert + flight; teams: road time); FIFO queue."""
 
     def pick_aircraft(self, candidates: list[Any], mission: Mission, now: float) -> tuple[Any, float] | None:
-        site = mission.group.place if mission.kind == "rescue" else mission.consignment.depot.place
+        site = first_stop(mission)
         best = min(((a.eta_min(site.lat, site.lon, now), i, a) for i, a in enumerate(candidates)),
                    default=None, key=lambda x: (x[0], x[1]))
         return None if best is None or math.isinf(best[0]) else (best[2], best[0])

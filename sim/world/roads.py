@@ -46,6 +46,7 @@ class RoadNetwork:
         self.mid_lon = (self.lon[self.u] + self.lon[self.v]) / 2
         self._cache: dict[int, np.ndarray] = {}
         self._pred: dict[int, np.ndarray] = {}      # shortest-path trees, for units that re-plan on the way
+        self._pending: set[int] = set()          # sources warmed but not yet computed
         self._matrix = None
         # both directions of every edge in CSR order, fixed: damage only changes the weights
         rows, cols = np.r_[self.u, self.v], np.r_[self.v, self.u]
@@ -89,11 +90,10 @@ class RoadNetwork:
         self._matrix = None
 
     def warm(self, sources: list[int]) -> None:
-        """Compute distances from many sources in one Dijkstra call (stations and depots, after damage)."""
-        todo = sorted({s for s in sources if s not in self._cache})
-        if todo:
-            rows = dijkstra(self._csr(), indices=todo)
-            self._cache.update(zip(todo, rows))
+        """Distances from many sources (stations and depots, after damage) will be wanted: they are
+        computed in one Dijkstra call when the first of them is asked for. A hazard that damages
+        roads at many places at once warms after each damage, and only the last one counts."""
+        self._pending.update(sources)
 
     def edge_minutes(self) -> np.ndarray:
         """Minutes per edge now: inf where closed (also for zero-length edges, where 0 x inf is nan)."""
@@ -107,9 +107,12 @@ class RoadNetwork:
         return self._cache[sources]
 
     def minutes_from(self, source: int) -> np.ndarray:
-        """Road minutes from one node to every node (inf where the roads are cut)."""
+        """Road minutes from one node to every node (inf where the roads are cut), with those of the
+        sources warmed since the last computation (each source's row is the same either way)."""
         if source not in self._cache:
-            self._cache[source] = dijkstra(self._csr(), indices=source)
+            todo = sorted({s for s in self._pending if s not in self._cache} | {source})
+            self._pending.clear()
+            self._cache.update(zip(todo, dijkstra(self._csr(), indices=todo)))
         return self._cache[source]
 
     def route(self, source: int, target: int) -> tuple[list[int], np.ndarray]:
