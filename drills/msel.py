@@ -94,6 +94,8 @@ class Decision(Strict):
     by: str = ""
     role: str | None = Field(None, description="the desk that gave it (drill room); none: the lead post")
     need: Literal["aviation", "ground", "relief"] | None = Field(None, description="request: what is asked up")
+    route: Literal["chain", "flat"] = Field("chain", description="request: up the chain as the plan says, or "
+                                                                 "flat, straight to the national post (越级)")
     deaths: NonNegativeInt | None = Field(None, description="sitrep / verify: the post's estimate of the dead")
 
     @model_validator(mode="after")

@@ -80,18 +80,20 @@ def _site(model, place: str):
 
 
 def _request(model, post, d: dict[str, Any]) -> None:
-    """Ask up the chain (tiered or flat, as the plan says) from the desk's post; what was held there of
-    that need for the site goes up with it."""
+    """Ask up the chain (tiered or flat, as the plan says; `route: flat` sends this one request straight to
+    the national post) from the desk's post; what was held there of that need for the site goes up with it."""
     g, command = _site(model, d["place"]), model.command
     if d["need"] == "relief" and not g.outstanding():
         raise iv.InterventionError(f"{g.place.name} needs no more relief")
-    model.recorder.record(model.env.now, "order", "player", g.place.id, order="request", need=d["need"], by=post.name)
+    flat = d.get("route") == "flat"
+    model.recorder.record(model.env.now, "order", "player", g.place.id, order="request", need=d["need"], by=post.name,
+                          **({"route": "flat"} if flat else {}))
     if d["need"] == "aviation":
-        command.request_flight(g, post, "rescue")
+        command.request_flight(g, post, "rescue", flat=flat)
     elif d["need"] == "ground":
-        command.request_teams(g, post, 1)
+        command.request_teams(g, post, 1, flat=flat)
     else:
-        command.request_relief(g, post)
+        command.request_relief(g, post, flat=flat)
     post.forward(g, d["need"])
 
 

@@ -229,6 +229,16 @@ def test_a_desks_request_up_the_chain_takes_what_was_held_at_its_post_with_it(ms
     assert ("康定市", "relief", "forwarded") in {(r["place"], r["need"], r["status"]) for r in rows}
 
 
+def test_a_desk_may_send_one_request_flat_straight_to_the_national_post(msel, tmp_path):
+    ganzi = "municipal:甘孜藏族自治州"
+    for route, to in (("chain", "provincial:四川省"), ("flat", "national:国务院抗震救灾指挥部")):
+        s = session_at(msel, tmp_path / route, 60)
+        s.decide_now({"kind": "request", "need": "aviation", "place": "康定市", "route": route}, "municipal-hq")
+        s.advance_to(s.now + 30)
+        ups = [e.data["to"] for e in of(s, "escalate", ganzi) if e.t >= 60 and e.data["request"] == "aviation"]
+        assert ups and set(ups) == {to}
+
+
 def airlift_held_at_luding(s: Session) -> None:
     """The county desk ships tents to Moxi, whose roads are cut: the sortie is held for a desk."""
     s.decide_now({"kind": "release_stock", "depot": "county-depot-泸定县", "place": "磨西镇", "items": {"tents": 100}},

@@ -45,6 +45,7 @@ class Request:
     count: int = 0                # teams still wanted
     chain: list[str] = field(default_factory=list)
     holder: CommandPost | None = None
+    flat: bool = False            # this one request goes straight to the national post (a desk's 越级请求)
 
     @property
     def purpose(self) -> str:
@@ -206,9 +207,9 @@ class Command:
         return owner is not self.national or self.flat or self.top_level in ("I", "II")
 
     # -- requests --------------------------------------------------------------------------------
-    def request_flight(self, group, origin: CommandPost, purpose: str) -> None:
+    def request_flight(self, group, origin: CommandPost, purpose: str, flat: bool = False) -> None:
         mission = Mission("rescue", group, self.model.env.now, done=self.model.env.event(), purpose=purpose)
-        self._start(Request("aviation", group, origin, self.model.env.now, mission=mission))
+        self._start(Request("aviation", group, origin, self.model.env.now, mission=mission, flat=flat))
 
     def request_air(self, mission: Mission) -> None:
         """An airlift sortie for a consignment, asked by the post that owns the depot. A depot of a
@@ -220,14 +221,14 @@ class Command:
             return
         self._start(req)
 
-    def request_teams(self, group, origin: CommandPost, count: int) -> None:
+    def request_teams(self, group, origin: CommandPost, count: int, flat: bool = False) -> None:
         if count > 0:
-            self._start(Request("ground", group, origin, self.model.env.now, count=count))
+            self._start(Request("ground", group, origin, self.model.env.now, count=count, flat=flat))
 
-    def request_relief(self, group, origin: CommandPost) -> None:
+    def request_relief(self, group, origin: CommandPost, flat: bool = False) -> None:
         self.request_clearing(group, origin)
         if group.outstanding():
-            self._start(Request("relief", group, origin, self.model.env.now))
+            self._start(Request("relief", group, origin, self.model.env.now, flat=flat))
 
     def _start(self, req: Request) -> None:
         req.origin._record("request", req.group.place.id, request=req.kind, purpose=req.purpose, count=req.count)
@@ -236,18 +237,20 @@ class Command:
     def _climb(self, req: Request):
         """Each post decides in turn (the origin has decided already); the request climbs until filled.
         A county or municipal post the drill room plays is decided by its desk, not here: a request
-        reaching it is held there (`hold`) for the desk to dispatch, release stock or ask up the chain."""
+        reaching it is held there (`hold`) for the desk to dispatch, release stock or ask up the chain.
+        A flat request (flat command, or one a desk sends flat) goes from its origin to the national post."""
         env, post = self.model.env, req.origin
+        flat = self.flat or req.flat
         while True:
             req.chain.append(post.name)
             if post is not req.origin and self._desk_decides(post):
                 self._hold(req, post)
                 return
-            if post is not req.origin and not (self.flat and post is self.national):
-                yield env.timeout(post.decision_delay)      # under flat command a direct call is pre-authorised
+            if post is not req.origin and not (flat and post is self.national):
+                yield env.timeout(post.decision_delay)      # a direct call is pre-authorised
             if self._fill(req, post):
                 return
-            nxt = self.national if (self.flat and post is not self.national) else post.parent
+            nxt = self.national if (flat and post is not self.national) else post.parent
             if nxt is None:
                 break
             yield env.timeout(self.plan.command.hop_delay_min)

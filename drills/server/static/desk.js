@@ -140,7 +140,8 @@ const FIELDS = {
   dispatch: [["unit", "dl-units"], ["place", "dl-sites"]], assign_airlift: [["unit", "dl-units"], ["place", "dl-sites"]],
   release_stock: [["depot", "dl-depots"], ["place", "dl-sites"], ["item", "dl-items"], ["quantity", "number"]],
   evacuate: [["place", "dl-sites"], ["share", "number"]], set_level: [["level", ["I", "II", "III", "IV"]], ["text"]],
-  mutual_aid: [], request: [["need", ["aviation", "ground", "relief"]], ["place", "dl-sites"]],
+  mutual_aid: [], request: [["need", ["aviation", "ground", "relief"]], ["place", "dl-sites"],
+    ["route", ["chain", "flat"]]],
   sitrep: [["place", "dl-sites"], ["deaths", "number"]], verify: [["place", "dl-sites"], ["deaths", "number"]],
   deny: [["place", "dl-sites"], ["text"]], note: [["text"]],
 };
