@@ -487,23 +487,29 @@ def draw_charts(branches: list[Branch], folder: Path, t: dict[str, str]) -> list
 
 
 def _reach(ax, branches: list[Branch], t: dict[str, str]) -> str:
+    """First aircraft per site; a site never reached gets a pale bar to the edge, labelled inside the axes
+    (a label past the axis limit would be cut off and push the layout out)."""
     sites = [e.place for e in branches[0].events if e.kind == "impact"]
     height = 0.8 / len(branches)
-    end = max(b.msel.loaded.scenario.hours * 60 for b in branches)
+    reached = [v for b in branches for v in b.evaluation.summary.get("aviation.first_arrival_min", {}).values()
+               if v is not None]
+    right = max([TWO_HOURS_MIN * 2, *reached]) * 1.15
     for k, b in enumerate(branches):
         first = b.evaluation.summary.get("aviation.first_arrival_min", {})
         ys = [i + k * height for i in range(len(sites))]
         vals = [first.get(s) for s in sites]
-        ax.barh(ys, [v if v is not None else end for v in vals], height=height, color=BRANCH_COLOUR[k],
-                label=b.label)
+        bars = ax.barh(ys, [v if v is not None else right for v in vals], height=height, color=BRANCH_COLOUR[k],
+                       label=b.label)
+        for bar, v in zip(bars, vals):
+            bar.set_alpha(1.0 if v is not None else 0.3)
         for y, v in zip(ys, vals):
-            ax.text((v if v is not None else end), y, f" {v:.0f}" if v is not None else f" {t['never']}",
-                    va="center", fontsize=7)
+            if v is None:
+                ax.text(right, y, f"{t['never']} ", va="center", ha="right", fontsize=7)
+            else:
+                ax.text(v, y, f" {v:.0f}", va="center", fontsize=7)
     ax.axvline(TWO_HOURS_MIN, color="#c62828", ls="--", label=t["line_2h"])
     ax.set_yticks([i + 0.4 - height / 2 for i in range(len(sites))], [branches[0].site_name(s) for s in sites])
-    reached = [v for b in branches for v in b.evaluation.summary.get("aviation.first_arrival_min", {}).values()
-               if v is not None]
-    ax.set_xlim(0, max([TWO_HOURS_MIN * 2, *reached]) * 1.15)
+    ax.set_xlim(0, right)
     ax.set_xlabel(t["ax_minutes"])
     ax.set_title(t["chart_reach"])
     ax.legend(fontsize=7, loc="lower right")
