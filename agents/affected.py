@@ -19,8 +19,25 @@ from sim.hazards.earthquake import Damage
 from sim.world.geo import Place
 
 
+class _Told:
+    """A count the sites-waiting index reads (`sim.command.waiting`): every change to it, wherever
+    made (here, by command tasking seats, by a helicopter arriving), tells the index to ask again."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, group, owner=None):
+        return self if group is None else group.__dict__[self.name]
+
+    def __set__(self, group, value) -> None:
+        group.__dict__[self.name] = value
+        group.model.command.waiting.touch(group)
+
+
 class AffectedGroup(mesa.Agent):
     """Counts of people at one place; every person is in exactly one state at any time."""
+
+    injured, rescued, known, seats_inbound = _Told(), _Told(), _Told(), _Told()   # what `waits` reads
 
     def __init__(self, model, place: Place, hit: Damage, node: int, needs: dict[str, float],
                  elevation_m: float | None = None) -> None:

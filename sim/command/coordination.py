@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-import numpy as np
 from simpy.events import Timeout
 
 from agents.command_post import CommandPost
@@ -28,6 +27,7 @@ from agents.supply import ABOVE, Consignment, Transfer
 from sim.command.dispatch import POLICIES
 from sim.command.queue import RequestQueue
 from sim.command.response import LEVELS, SEVERITY, Ladder, more_severe
+from sim.command.waiting import Waiting, WaitingSites
 from sim.world.geo import gazetteer, haversine_km
 
 __all__ = ["LEVELS", "SEVERITY", "Command", "Request", "more_severe"]
@@ -82,7 +82,7 @@ class Command:
         self.cleared: set[int] = set()
         self.military: bool | None = None     # the military channel: None not asked, False asked, True open
         self.short: set = set()               # groups whose relief request found no stock
-        self._site_xy = np.zeros((0, 2))      # `_sites`
+        self.waiting = WaitingSites(model)     # sites waiting for evacuation: told by the groups' counts
 
     # -- hierarchy -------------------------------------------------------------------------------
     def post(self, place_id: str) -> CommandPost:
@@ -346,18 +346,12 @@ class Command:
 
     def _commit_idle(self, post: CommandPost) -> None:
         """A post that has approved a rescue flight commits its other idle helicopters to the people
-        still waiting for evacuation (nearest first), without a further request up the chain. No time
-        passes meanwhile, so the sites waiting and their distances from each helicopter are computed once.
-        Only the idle fleets of owners the post controls are looked at, not every idle aircraft."""
+        still waiting for evacuation (nearest first), without a further request up the chain. Only the
+        idle fleets of owners the post controls are looked at, not every idle aircraft."""
         idle = set().union(*[own for owner, own in self.idle_by_owner.items() if own and post.controls(owner)])
         fleet = [a for a in sorted(idle, key=lambda a: a.unique_id) if not a.missions.items and self._evacuates(a)]
-        if not fleet:
-            return                              # no helicopter to commit: no need to find who waits
-        waiting = Waiting(self.model.groups, self._sites(), fleet)
-        for a, km in zip(fleet, waiting.km):
-            if not waiting.open.any():
-                return
-            self._evacuate_more(a, waiting, km)
+        if fleet:                               # no helicopter to commit: no need to find who waits
+            self._evacuate_more(fleet)
 
     def _fill_ground(self, req: Request, post: CommandPost) -> bool:
         free = [u for u in sorted(self.idle_teams, key=lambda u: u.unique_id) if not u.missions.items
@@ -474,32 +468,33 @@ class Command:
             self._serve_insertions()
         self.serve_queue()
         if aircraft.status == "idle" and not aircraft.missions.items and self._evacuates(aircraft):
-            waiting = Waiting(self.model.groups, self._sites(), [aircraft])
-            self._evacuate_more(aircraft, waiting, waiting.km[0])
+            self._evacuate_more([aircraft])
 
     def team_free(self, unit) -> None:
         self.serve_queue()
-
-    def _sites(self) -> np.ndarray:
-        """(lat, lon) of every group in their order, built again only when groups were added."""
-        groups = self.model.groups
-        if len(self._site_xy) != len(groups):
-            self._site_xy = np.array([(g.place.lat, g.place.lon) for g in groups]).reshape(-1, 2)
-        return self._site_xy
 
     def _evacuates(self, aircraft) -> bool:
         """May this aircraft fly out people waiting for evacuation on its own owner's authority?"""
         return (aircraft.spec.kind == "helicopter" and aircraft.spec.seats > 0 and aircraft.role != "airlift"
                 and self.unlocked(aircraft.owner))
 
-    def _evacuate_more(self, aircraft, waiting: Waiting, km) -> None:
-        """A free helicopter with seats flies again to people still waiting for evacuation, nearest first."""
-        nearest = waiting.nearest(aircraft, km)
-        if nearest is not None:
-            now, group = self.model.env.now, waiting.groups[nearest[1]]
-            mission = Mission("rescue", group, now, done=self.model.env.event(), purpose="rescue")
-            self._assign(aircraft, mission, aircraft.ready_delay(now) + nearest[0], None, aircraft.owner)
-            waiting.update(nearest[1])
+    def _evacuate_more(self, fleet: list) -> None:
+        """Free helicopters with seats fly again to people still waiting for evacuation, each in turn to
+        the site it reaches soonest. No time passes meanwhile, so the sites waiting and their distances
+        from each helicopter are computed once; where none waits (mostly), nothing is computed."""
+        sites = self.waiting.groups()
+        if not sites:
+            return
+        waiting = Waiting(sites, fleet)
+        for aircraft, km in zip(fleet, waiting.km):
+            if not waiting.open.any():
+                return
+            nearest = waiting.nearest(aircraft, km)
+            if nearest is not None:
+                now, group = self.model.env.now, waiting.groups[nearest[1]]
+                mission = Mission("rescue", group, now, done=self.model.env.event(), purpose="rescue")
+                self._assign(aircraft, mission, aircraft.ready_delay(now) + nearest[0], None, aircraft.owner)
+                waiting.update(nearest[1])
 
     # -- forces beyond fire-rescue ------------------------------------------------------------------
     def may_task(self, unit) -> bool:
@@ -661,40 +656,3 @@ class Command:
         rs = self.model.catalogue.road_settings
         km = float(haversine_km(station_lat, station_lon, n.lat, n.lon)) * rs.detour_factor
         return km / rs.speed_kmh["plain"] * 60
-
-
-class Waiting:
-    """Known sites with people waiting for evacuation beyond the seats already flying in (site order),
-    and the great-circle km to each from each of some helicopters, while no time passes.
-
-    A flight is never shorter than the great circle (at cruise speed), and no route with its one
-    refuel stop is longer than the fuel aboard plus a full tank: sites are routed nearest first and the
-    search stops past that reach or once the bound exceeds the best flight. Only the nearest few are
-    routed, not every waiting site for every free helicopter (which grew as incidents squared)."""
-
-    def __init__(self, groups: list, sites: np.ndarray, fleet: list) -> None:
-        """`sites`: (lat, lon) of every group, in their order."""
-        keep = [i for i, g in enumerate(groups) if g.known and g.awaiting_evacuation > g.seats_inbound]
-        self.groups = [groups[i] for i in keep]
-        self.open = np.ones(len(self.groups), dtype=bool)      # still waiting: sites leave once covered
-        here = np.array([[a.lat, a.lon] for a in fleet]).reshape(-1, 2)
-        there = sites[keep]
-        self.km = haversine_km(here[:, :1], here[:, 1:], there[:, 0], there[:, 1]) * (1 - 1e-9)   # a bound
-
-    def nearest(self, aircraft, km) -> tuple[float, int] | None:
-        """(flight minutes, index) of the open site the aircraft reaches soonest (ties: first in order)."""
-        near = np.flatnonzero(self.open & (km <= aircraft.fuel_km + aircraft.full_km + 1e-6))   # open, in reach
-        best = None
-        for i in near[np.argsort(km[near], kind="stable")].tolist():
-            if best is not None and km[i] / aircraft.kmh * 60 > best[0]:
-                break
-            place = self.groups[i].place
-            minutes = aircraft.flight_min(place.lat, place.lon)
-            if math.isfinite(minutes) and (best is None or (minutes, i) < best):
-                best = (minutes, i)
-        return best
-
-    def update(self, i: int) -> None:
-        """A helicopter was tasked to site i: it leaves the list once the seats inbound cover it."""
-        g = self.groups[i]
-        self.open[i] = g.awaiting_evacuation > g.seats_inbound
