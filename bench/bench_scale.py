@@ -17,6 +17,7 @@ Usage: python bench/bench_scale.py [--sizes 1 4 16 64 100 400] [--sweep-runs 400
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import resource
 import sys
@@ -62,9 +63,13 @@ def scenario(n: int, folder: Path) -> Path:
 
 
 def timed_run(path: Path, repeats: int = 3) -> tuple[float, int, ResponseModel]:
-    """Fastest (build + run) wall time of `repeats`, SimPy events, and the last model."""
-    loaded, best = load_scenario(path), math.inf
+    """Fastest (build + run) wall time of `repeats`, SimPy events, and the last model. The garbage of the
+    previous repeat (and of the previous, smaller size) is collected before the clock starts, so that a
+    run is not charged with tearing down another."""
+    loaded, best, model = load_scenario(path), math.inf, None
     for _ in range(repeats):
+        del model
+        gc.collect()
         t0 = time.perf_counter()
         model = ResponseModel(loaded, 7)
         steps = drive(model.env, loaded.scenario.hours * 60)
@@ -98,8 +103,10 @@ class Sources:
 def limit(n: int, folder: Path) -> None:
     """The model at n incidents against raw SimPy + the same records written + the same Dijkstra sources."""
     loaded = load_scenario(scenario(n, folder))
-    model_s, steps, sources = math.inf, 0, None
+    model_s, steps, sources, model = math.inf, 0, None, None
     for _ in range(3):
+        del model
+        gc.collect()                    # as in timed_run: no repeat pays for the previous one's garbage
         t0 = time.perf_counter()
         model = ResponseModel(loaded, 7)
         sources = Sources(model.world.roads)
