@@ -17,7 +17,7 @@ import simpy
 
 from agents.missions import Mission
 from sim.scenario.catalogue import AircraftType
-from sim.world.geo import Airport
+from sim.world.geo import Airport, gc_km
 from sim.world.routes import Route, plan_route
 from sim.world.sun import daylight_windows
 
@@ -185,9 +185,15 @@ class AviationAsset(mesa.Agent):
         from Moxi to Xichang) cost the critically injured an hour that Kangding's hospital did not."""
         nodes = self.model.world.roads.nodes
         places = [nodes[h] for h in self.model.hospitals] + [_Place(self.base.icao, self.base.lat, self.base.lon)]
-        minutes, _, place = min(((self.flight_min(p.lat, p.lon), i, p) for i, p in enumerate(places)),
-                                key=lambda x: x[:2])
-        return minutes, place
+        km = [gc_km(self.lat, self.lon, p.lat, p.lon) for p in places]
+        best, first, place = math.inf, len(places), None
+        for i in sorted(range(len(places)), key=lambda i: (km[i], i)):     # nearest first
+            if km[i] / self.kmh * 60 * (1 - 1e-9) > best:    # no flight is shorter than the great circle
+                break
+            minutes = self.flight_min(places[i].lat, places[i].lon)
+            if (minutes, i) < (best, first):
+                best, first, place = minutes, i, places[i]
+        return best, place
 
     def _insert(self, mission: Mission):
         """Fly a rescue team's crew from its station to a site no road reaches, lift after lift while
