@@ -330,6 +330,8 @@ PAGE_WORDS = {
     "route": ("Route", "报送方式"), "chain": ("up the chain", "逐级上报"),
     "flat": ("flat, to the national post", "越级直报国家"), "airlift": ("airlift sortie", "物资空运架次"),
     "nothing_held": ("Nothing is waiting for this desk.", "暂无待决定的请求。"),
+    "held_all": ("Held at played posts, waiting for their desks", "各参演席位待决定的请求"),
+    "waited": ("Waited", "已等待"), "nothing_held_all": ("No desk is holding a request.", "暂无席位待决定的请求。"),
     "from": ("From", "来自"), "to": ("To", "发往"), "orders": ("Orders", "下达指令"), "send": ("Send", "发送"),
     "decisions": ("Decisions of this desk", "本席位决策"), "result": ("Result", "结果"),
     "ok": ("done", "已执行"), "refused": ("refused", "拒绝"), "failed": ("not carried out", "未能执行"),

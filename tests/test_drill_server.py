@@ -14,7 +14,7 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from drills.server.app import build_app  # noqa: E402
 from drills.server.hub import Hub, hashed, new_codes  # noqa: E402
-from drills.server.views import Knowledge, desk_view  # noqa: E402
+from drills.server.views import Knowledge, control_view, desk_view  # noqa: E402
 
 MSEL = ROOT / "scenarios" / "msel" / "luding-ttx.yaml"
 
@@ -265,6 +265,17 @@ def test_the_aviation_desk_flies_the_airlift_sortie_held_at_a_county(msel, tmp_p
     s.advance_to(s.now + 400)                              # alert, to the depot, load, to Moxi
     delivered = [e for e in of(s, "deliver") if e.data.get("carrier") == "Mi-171-ZUXC-1"]
     assert [e.data["items"] for e in delivered] == [{"tents": 100.0}]
+
+
+def test_the_controller_sees_what_each_played_post_holds_and_for_how_long(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    airlift_held_at_luding(s)
+    s.advance_to(s.now + 30)
+    know = Knowledge()
+    know.digest(s.model.recorder.events)
+    held = control_view(s, know, "controller", 60.0, {})["held"]
+    sortie = next(h for h in held if h["place"] == "磨西镇" and h["need"] == "airlift")
+    assert sortie["at_post"] == "county:泸定县" and int(sortie["waited"].split()[0]) >= 30
 
 
 def test_an_idle_helicopter_given_to_airlift_by_a_desk_flies_the_oldest_sortie_held_for_it(msel, tmp_path):

@@ -133,6 +133,7 @@ def control_view(session: Session, know: Knowledge, role: str, speed: float,
         "upcoming": [{"id": i.what.id, "at": clock_text(i.t), "to": i.what.to} for i in session.agenda
                      if i.phase == INJECT][:SHOWN],
         "decisions": _decisions(session, None),
+        "held": _held_everywhere(session),
         "desks": [{"id": d.role.id, "name": d.role.name, "desk": d.role.desk, "played": d.role.played,
                    "connected": connected.get(d.role.id, 0)} for d in session.desks.values()],
         "truth": [{"place": g.place.name, "dead": g.dead, "trapped": g.trapped, "homeless": g.homeless,
@@ -142,6 +143,15 @@ def control_view(session: Session, know: Knowledge, role: str, speed: float,
         "may_control": session.desks[role].role.desk == "controller",
         "guides": _guides(session) if session.desks[role].role.desk == "evaluator" else None,
     }
+
+
+def _held_everywhere(session: Session) -> list[dict[str, Any]]:
+    """Every request waiting on a played post's desk, oldest first, with how long it has waited: the
+    controller sees which desk is holding up which site (and may prompt it with an inject)."""
+    now = session.model.env.now
+    return [{"since": "T+" + clock_text(r.created), "at_post": r.holder.name, "place": r.group.place.name,
+             "need": "airlift" if r.purpose == "airlift" else r.kind, "from": r.origin.name,
+             "waited": f"{now - r.created:.0f} min"} for r in session.model.command.held[:SHOWN]]
 
 
 def _guides(session: Session) -> list[dict[str, Any]]:

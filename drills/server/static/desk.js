@@ -92,7 +92,7 @@ function build() {
     if (view.may_control) main.append(controlSection(), adhocSection());
     else main.append(el("p", {class: "note"}, t("evaluator")), observeSection());
     main.append(section("inject-table", "inject_table"), section("upcoming", "upcoming"), section("desks", "desks"),
-                section("truth", "truth"), section("decisions", "all_decisions"));
+                section("held-all", "held_all"), section("truth", "truth"), section("decisions", "all_decisions"));
   }
 }
 
@@ -228,6 +228,8 @@ function fillControl() {
   fill("upcoming", table(["id", "as_of", "to"], view.upcoming.map((i) => [i.id, i.at, i.to])));
   fill("desks", table(["desk", "post", "connected"], view.desks.map((d) => [d.id + " · " + d.name,
     d.desk === "player" ? t(d.played ? "played" : "simulated") : d.desk, d.connected])));
+  fill("held-all", view.held.length ? table(["held_since", "held_at", "site", "need", "from", "waited"],
+    view.held.map((h) => [h.since, h.at_post, h.place, t(h.need), h.from, h.waited])) : t("nothing_held_all"));
   fill("truth", table(["site", "dead", "trapped", "homeless", "reported_lead"], view.truth.map((g) =>
     [g.place, g.dead, g.trapped, g.homeless, g.reported_lead ?? "—"])));
   fill("decisions", decisionsTable(view.decisions));
