@@ -150,10 +150,11 @@ class CommandPost(mesa.Agent):
 
     def answer_relief(self, group: AffectedGroup, depot, road_min: float) -> bool:
         """The desk released stock to a site: that is its approval (`approve`, so the approval time counts,
-        as when an unplayed post fills a request from its depots) of the oldest relief request held here
-        for the site, closed with every other held here for it once nothing the site needs is unshipped.
-        False: no relief request was held here for the site."""
-        asked = [r for r in self.held() if r.kind == "relief" and r.group is group]
+        as when an unplayed post fills a request from its depots) of the oldest relief request held here or
+        at a post below (the province's supplies group answers what a played prefecture holds) for the
+        site, closed with every other held for it once nothing the site needs is unshipped.
+        False: no relief request was held here or below for the site."""
+        asked = [r for r in self.held(below=True) if r.kind == "relief" and r.group is group]
         if not asked:
             return False
         self._record("approve", group.place.id, request="relief", depot=depot.name, chain=list(asked[0].chain),

@@ -212,6 +212,23 @@ def test_a_desks_release_of_stock_answers_the_relief_request_held_at_its_post(ms
     assert len([e for e in of(s, "approve", ganzi) if e.data.get("request") == "relief"]) == 2
 
 
+def test_the_provinces_supplies_desk_answers_a_relief_request_held_at_a_played_prefecture(msel, tmp_path):
+    s = session_at(msel, tmp_path, 60)
+    s.decide_now({"kind": "request", "need": "relief", "place": "泸定县"}, "luding-county")
+    s.advance_to(s.now + 30)
+    ganzi = "municipal:甘孜藏族自治州"
+    assert held_at(s, ganzi, "relief", "泸定县")
+    group = next(g for g in s.model.groups if g.place.name == "泸定县")
+    depot = next(d for d in s.model.depots if d.level == "provincial")
+    s.decide_now({"kind": "release_stock", "depot": depot.name, "place": "泸定县",
+                  "items": {k: min(v, depot.stock[k].level) for k, v in group.outstanding_unshipped().items()}},
+                 "supplies")
+    assert s.decided[-1]["ok"]
+    approved = [e for e in of(s, "approve", "provincial:四川省") if e.data.get("request") == "relief"]
+    assert [e.data["chain"] for e in approved] == [["county:泸定县", ganzi]]
+    assert not group.outstanding_unshipped() and held_at(s, ganzi, "relief", "泸定县") == []   # closed from above
+
+
 def test_a_desks_request_up_the_chain_takes_what_was_held_at_its_post_with_it(msel, tmp_path):
     s = session_at(msel, tmp_path, 60)
     ganzi = "municipal:甘孜藏族自治州"
