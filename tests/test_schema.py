@@ -56,6 +56,14 @@ def test_bad_plan_file_reports_its_own_lines(write, capsys):
     assert "p.yaml:3: objectives.0: give exactly one of at_least / at_most" in capsys.readouterr().err
 
 
+def test_a_bad_choice_in_a_union_field_names_the_field_not_pydantics_branches(write, capsys):
+    write("plan: p\nrelief:\n  mode: {central: teleport}\n", "plans/p.yaml")
+    path = write(MINIMAL + "plan: plans/p.yaml\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "p.yaml:3: relief.mode.central: Input should be" in err and "literal[" not in err and "dict[" not in err
+
+
 def test_yaml_syntax_error_and_missing_file(write, capsys):
     path = write("scenario: [unclosed\n")
     assert main(["validate", str(path)]) == 2

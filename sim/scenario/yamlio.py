@@ -228,7 +228,8 @@ class YamlDoc:
         return result
 
     def _explain(self, model: type[BaseModel], err: dict) -> str:
-        raw = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        raw = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-")
+                                                                        or UNION_BRANCH.match(p))))
         loc = _untagged(model, raw)
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             loc = (*loc, err["ctx"]["discriminator"].strip("'"))
@@ -240,6 +241,9 @@ class YamlDoc:
         if err["type"] == "missing":
             return self.problem(loc, "required key is missing")
         return self.problem(loc, err["msg"].removeprefix("Value error, "))
+
+
+UNION_BRANCH = re.compile(r"^[a-z]+\[.*\]$")   # pydantic's name of a plain union's branch: `literal['a','b']`
 
 
 def non_finite(value: Any, loc: Loc = ()) -> list[Loc]:
