@@ -110,7 +110,8 @@ def history_table(block: dict):
     sources = list(dict.fromkeys(f["source"] for f in block["facts"]))
     for f in block["facts"]:
         show = {"level": _level, "degree": _roman}.get(f["unit"], _number)
-        t.add_row(f["kpi"], str(f["record"]) if isinstance(f["record"], str) else show(f["record"]),
+        name = f["kpi"] + (f" · over the {f['given']}" if f.get("given") else "")
+        t.add_row(name, str(f["record"]) if isinstance(f["record"], str) else show(f["record"]),
                   "never" if f["median"] is None else show(f["median"]), _range(f, show),
                   {True: "[green]yes[/green]", False: "[red]no[/red]", None: "-"}[f["in_range"]],
                   "-" if f["log10_ratio"] is None else f"{f['log10_ratio']:+.2f}",

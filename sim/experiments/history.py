@@ -1,7 +1,11 @@
 """`history`: the model against documented disasters. Every bundled historical scenario carries a
 `record:` block of facts with sources; each is run for N seeds (nominal event, the one runner) and
 each fact is set beside the model's median and 90 % range, with the log-ratio where both are
-positive numbers. The test suite keeps these within the bands in `tests/test_history.py`."""
+positive numbers. The test suite keeps these within the bands in `tests/test_history.py`.
+
+Where the record holds the official intensity map (zone areas from VI up), the quake is run a second
+time laid over that map (`Earthquake.isoseismals`): its deaths, beside the first, tell the error of the
+intensity model from that of the casualty model."""
 from __future__ import annotations
 
 import math
@@ -10,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.experiments.runner import Task, run_tasks
+from sim.experiments.runner import Task, freeze, run_tasks
 from sim.hazards.earthquake import PAGER_G, Earthquake, pager_level
+from sim.hazards.isoseismals import DEGREES
 from sim.scenario.schema import LoadedScenario, load_scenario
 
 LEVEL_RANK = {"I": 1, "II": 2, "III": 3, "IV": 4}
@@ -30,19 +35,38 @@ def history(paths: list[Path], runs: int, seed: int = 0, workers: int | None = N
             scheduler: str | None = None) -> list[dict[str, Any]]:
     """One block per scenario: each recorded fact beside the model's distribution over `runs` seeds."""
     loaded = [load_scenario(p) for p in paths]
-    tasks = [Task(f"{k:03d}-{i:06d}", str(p), seed + i, vary=False)
-             for k, p in enumerate(paths) for i in range(runs)]
+    tasks = []
+    for k, (p, s) in enumerate(zip(paths, loaded)):
+        tasks += [Task(f"{k:03d}-{i:06d}", str(p), seed + i, vary=False) for i in range(runs)]
+        if (mapped := official_map(s)) is not None:
+            over = ((mapped[0], freeze(mapped[1])),)
+            tasks += [Task(f"{k:03d}-map-{i:06d}", str(p), seed + i, overrides=over, vary=False) for i in range(runs)]
     rows = run_tasks(tasks, workers, scheduler, label="history")
     blocks = []
     for k, s in enumerate(loaded):
         mine = [r for r in rows if r["task_id"].startswith(f"{k:03d}-")]
-        block = _compare(s, [r for r in mine if not r["error"]])
+        plain = [r for r in mine if "-map-" not in r["task_id"] and not r["error"]]
+        block = _compare(s, plain, [r for r in mine if "-map-" in r["task_id"] and not r["error"]])
         block["failed"] = [r["error"].splitlines()[0] for r in mine if r["error"]]
         blocks.append(block)
     return blocks
 
 
-def _compare(loaded: LoadedScenario, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def official_map(loaded: LoadedScenario) -> tuple[str, dict[str, Any]] | None:
+    """The record's intensity map as an override of the scenario's one earthquake (path, value), or None
+    if the record has no zone areas from VI up or the scenario not exactly one quake."""
+    quakes = [k for k, h in enumerate(loaded.scenario.hazards) if isinstance(h, Earthquake)]
+    areas = {f.kpi.rsplit(".", 1)[1]: (f.value, f.source) for f in loaded.scenario.record
+             if f.kpi.startswith("hazard.intensity_area_km2.")}
+    wanted = [d for d in DEGREES if d in areas]
+    if len(quakes) != 1 or not wanted or wanted != list(DEGREES[:len(wanted)]):
+        return None
+    value = {"areas_km2": {d: areas[d][0] for d in wanted}, "source": areas["VI"][1]}
+    return f"hazards[{quakes[0]}].isoseismals", value
+
+
+def _compare(loaded: LoadedScenario, rows: list[dict[str, Any]], mapped: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each fact beside the plain runs; the deaths also beside the runs over the official map (if any)."""
     facts = []
     for fact in loaded.scenario.record:
         kpi, record = _as_number(fact.kpi, fact.value)
@@ -57,7 +81,11 @@ def _compare(loaded: LoadedScenario, rows: list[dict[str, Any]]) -> dict[str, An
         elif band["n"] and band["p05"] == band["p95"]:
             band["in_range"] = None            # one value in every run (seed-independent): the ratio says it
         facts.append({"kpi": fact.kpi, "record": fact.value, "unit": unit, "source": fact.source, "note": fact.note,
-                      **band})
+                      "given": None, **band})
+        if fact.kpi == "rescue.deaths" and mapped:
+            over_map = np.array([r.get(kpi, math.nan) for r in mapped], float)
+            facts.append({**facts[-1], "given": "official map",
+                          **_band(over_map[~np.isnan(over_map)], record, _model_error(loaded, fact.kpi))})
     return {"scenario": loaded.scenario.scenario, "title": loaded.scenario.title, "runs": len(rows), "facts": facts}
 
 

@@ -16,7 +16,7 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, PositiveFloat, field_validator
 
-from sim.hazards.earthquake import Earthquake, intensity
+from sim.hazards.earthquake import Earthquake
 from sim.hazards.flood import Flood, FloodPlace, known_place
 from sim.hazards.warnings import PublicWarning
 from sim.world.geo import haversine_km
@@ -81,8 +81,7 @@ class LandslideDam(BaseModel):
         if quake is None:
             return
         yield model.env.timeout(max(0.0, quake.at_min - model.env.now))
-        shaking = float(intensity(quake.magnitude, quake.source, quake.strike_deg, np.array([self.site[0]]),
-                                  np.array([self.site[1]]))[0])
+        shaking = float(quake.field(np.array([self.site[0]]), np.array([self.site[1]]))[0])
         if shaking < self.min_intensity:
             return
         self._landslides(model, shaking)

@@ -70,6 +70,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat
 
 from sim.hazards.care import IMMEDIATE_SHARE, REFERENCE_CARE_MIN, critical_survival
+from sim.hazards.isoseismals import DEGREES, Isoseismals, Remap
 from sim.world.geo import bearing_deg, haversine_km
 
 PAGER_THETA, PAGER_BETA = 10.328811, 0.100058   # China (CN), PAGER fatality.xml v2.2 (Jaiswal & Wald 2010)
@@ -137,10 +138,25 @@ def intensity(magnitude: float, epicentre: tuple[float, float], strike_deg: floa
     points whose upper bound is under `floor` get that bound instead of the exact elliptical
     value, which saves the root finding where nobody cares.
     """
+    return _field(magnitude, epicentre, strike_deg, lat, lon, floor)[0]
+
+
+def ranked_intensity(magnitude: float, epicentre: tuple[float, float], strike_deg: float | None,
+                     lat: np.ndarray, lon: np.ndarray, floor: float = 0.0) -> np.ndarray:
+    """`intensity` less a millionth of a degree per 10 km from the rupture: the meizoseismal zone is a
+    plateau at I0, and an official map's top zone may be smaller than it, so its points are ranked by
+    their distance (for `Isoseismals`)."""
+    out, r = _field(magnitude, epicentre, strike_deg, lat, lon, floor)
+    return out - 1e-7 * np.minimum(r, SATURATION_KM)
+
+
+def _field(magnitude: float, epicentre: tuple[float, float], strike_deg: float | None,
+           lat: np.ndarray, lon: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """(intensity, distance r' from the rupture in km) at each point."""
     lat, lon = np.asarray(lat, float), np.asarray(lon, float)
     r = haversine_km(epicentre[0], epicentre[1], lat, lon)
     if strike_deg is None:
-        return _meizoseismal(magnitude, r, 0.5 * (_long_axis(magnitude, r) + _short_axis(magnitude, r)))
+        return _meizoseismal(magnitude, r, 0.5 * (_long_axis(magnitude, r) + _short_axis(magnitude, r))), r
     theta = np.radians(bearing_deg(epicentre[0], epicentre[1], lat, lon) - strike_deg)
     x2, y2 = rupture_frame(r * np.cos(theta), r * np.sin(theta), rupture_half_km(magnitude))
     r = np.sqrt(x2 + y2)
@@ -148,7 +164,7 @@ def intensity(magnitude: float, epicentre: tuple[float, float], strike_deg: floa
     near = np.flatnonzero((out >= floor) & (r > 1e-3))     # on the rupture itself both axes agree
     cos2 = x2[near] / r[near] ** 2
     out[near] = _on_ellipse(magnitude, x2[near], y2[near], out[near], _short_axis(magnitude, r[near]), cos2)
-    return _meizoseismal(magnitude, r, out)
+    return _meizoseismal(magnitude, r, out), r
 
 
 A_LONG, B_LONG, A_SHORT, B_SHORT, C_M = 5.253, 4.164, 2.019, 2.943, 1.398    # Wang Suyun et al. (2000)
@@ -214,27 +230,49 @@ def _short_axis(m: float, r: np.ndarray) -> np.ndarray:
     return A_SHORT + C_M * m - B_SHORT * np.log10(r + R0_SHORT)
 
 
-DEGREES = ("VI", "VII", "VIII", "IX", "X", "XI")
-
-
 @lru_cache(maxsize=64)
-def intensity_areas(magnitude: float, epicentre: tuple[float, float], strike_deg: float | None,
-                    cells: int = 240) -> dict[str, float]:
-    """Area (km2) at or above each degree VI..XI: the model's isoseismal map, for comparison with an
-    official one. Evaluated once per quake on a cells x cells grid over the VI zone's bounding box
-    (about 0.1 % of the VI area per cell). All land: our historical events are inland."""
-    r6 = 10 ** ((A_LONG + C_M * magnitude - 6.0) / B_LONG) - R0_LONG
-    if r6 <= 0:
-        return dict.fromkeys(DEGREES, 0.0)
-    half_lat = math.hypot(r6, rupture_half_km(magnitude)) * 1.05 / 111.195
+def _grid(magnitude: float, epicentre: tuple[float, float], strike_deg: float | None, lowest: float,
+          cells: int = 240, ranked: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The model's field on a cells x cells grid over the bounding box of its `lowest` isoseismal:
+    (intensities, `ranked_intensity` if `ranked`; land area of each cell in km2). All land: our
+    historical events are inland."""
+    r = 10 ** ((A_LONG + C_M * magnitude - lowest) / B_LONG) - R0_LONG
+    if r <= 0:
+        return np.zeros(0), np.zeros(0)
+    half_lat = math.hypot(r, rupture_half_km(magnitude)) * 1.05 / 111.195
     half_lon = half_lat / max(np.cos(np.radians(epicentre[0])), 0.05)
     lat = epicentre[0] + np.linspace(-half_lat, half_lat, cells)
     lon = epicentre[1] + np.linspace(-half_lon, half_lon, cells)
     la, lo = np.meshgrid(lat, lon, indexing="ij")
-    ii = intensity(magnitude, epicentre, strike_deg, la.ravel(), lo.ravel(), floor=6.0)
+    ii = (ranked_intensity if ranked else intensity)(magnitude, epicentre, strike_deg, la.ravel(), lo.ravel(),
+                                                     floor=lowest)
     dy, dx = 2 * half_lat * 111.195 / (cells - 1), 2 * half_lon * 111.195 / (cells - 1)
-    cell_km2 = dy * dx * np.cos(np.radians(la.ravel()))
+    return ii, dy * dx * np.cos(np.radians(la.ravel()))
+
+
+def areas_of(ii: np.ndarray, cell_km2: np.ndarray) -> dict[str, float]:
+    """Cumulative area (km2) at or above each degree VI..XI of a sampled field."""
     return {name: round(float(cell_km2[ii >= 6 + k].sum()), 1) for k, name in enumerate(DEGREES)}
+
+
+def intensity_areas(magnitude: float, epicentre: tuple[float, float], strike_deg: float | None) -> dict[str, float]:
+    """Area (km2) at or above each degree VI..XI: the model's isoseismal map, for comparison with an
+    official one. Evaluated on a 240 x 240 grid over the VI zone's bounding box (about 0.1 % of the
+    VI area per cell)."""
+    return areas_of(*_grid(magnitude, epicentre, strike_deg, 6.0))
+
+
+@lru_cache(maxsize=64)
+def _remap(magnitude: float, epicentre: tuple[float, float], strike_deg: float | None,
+           iso: Isoseismals) -> Remap:
+    """The official map laid over the model's field, sampled down to intensity V (or further, until the
+    grid holds twice the map's VI area: the shift below VI needs the model's contour of that area)."""
+    lowest = 5.0
+    while True:
+        ii, km2 = _grid(magnitude, epicentre, strike_deg, lowest, cells=300, ranked=True)
+        if km2.sum() >= 2 * iso.areas_km2["VI"] or lowest < 2:
+            return Remap.fit(iso, ii, km2)
+        lowest -= 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +345,9 @@ class Earthquake(BaseModel):
     rupture_centre: tuple[float, float] | None = Field(
         None, description="centre of the rupture where it ran one way from the epicentre (a field survey's "
                           "macroseismic epicentre); default the epicentre")
+    isoseismals: Isoseismals | None = Field(
+        None, description="the official intensity map, to replay a past quake as it was mapped: the model's "
+                          "zones keep their shape and take the map's areas")
     at_min: NonNegativeFloat = 0.0
     origin_key: ClassVar[str] = "epicentre"     # the field that places the hazard (checked against the region)
 
@@ -319,13 +360,47 @@ class Earthquake(BaseModel):
         """Where the rupture segment is centred: the intensity field's origin."""
         return tuple(self.rupture_centre or self.epicentre)
 
+    def remap(self) -> Remap | None:
+        """The official map over the model's field, if the scenario gives one."""
+        if self.isoseismals is None:
+            return None
+        return _remap(self.magnitude, self.source, self.strike_deg, self.isoseismals)
+
+    def field(self, lat: np.ndarray, lon: np.ndarray, floor: float = 0.0) -> np.ndarray:
+        """Intensity at each point (as `intensity`, points under `floor` only bounded): the model's,
+        laid over the official map where there is one."""
+        remap = self.remap()
+        if remap is None:
+            return intensity(self.magnitude, self.source, self.strike_deg, lat, lon, floor)
+        return remap(ranked_intensity(self.magnitude, self.source, self.strike_deg, lat, lon, remap.inverse(floor)))
+
+    def model_floor(self, floor: float) -> float:
+        """The model intensity that ends up at `floor` (itself without an official map)."""
+        remap = self.remap()
+        return floor if remap is None else remap.inverse(floor)
+
+    def areas(self) -> dict[str, float]:
+        """Cumulative area at or above each degree (`intensity_areas`, over the official map if any)."""
+        remap = self.remap()
+        if remap is None:
+            return intensity_areas(self.magnitude, self.source, self.strike_deg)
+        ii, km2 = _grid(self.magnitude, self.source, self.strike_deg, remap.inverse(6.0), ranked=True)
+        return areas_of(remap(ii), km2)
+
+    def peak(self) -> float:
+        """The field's highest intensity (on the rupture)."""
+        remap = self.remap()
+        top = peak_intensity(self.magnitude)
+        return top if remap is None else float(remap(np.array([top]))[0])
+
     def county_exposure(self, world, floor: float) -> dict[int, float]:
         """Per candidate county (by index): PAGER's share killed averaged over its land, its people
         spread evenly there. PAGER counts people where they live
         (LandScan); a county judged at its seat alone puts a rural county's whole population at one
         point, near or far from the rupture. Only cells within the floor's isoseismal are shaken."""
         lat, lon, km2, owner = world.county_cells()
-        reach = 10 ** ((A_LONG + C_M * self.magnitude - floor) / B_LONG) + rupture_half_km(self.magnitude)
+        reach = 10 ** ((A_LONG + C_M * self.magnitude - self.model_floor(floor)) / B_LONG) + \
+            rupture_half_km(self.magnitude)
         dlat = reach / 111.0                          # a box first: the great circle only inside it
         src = self.source
         dlon = dlat / max(math.cos(math.radians(src[0]) + dlat * math.pi / 180), 0.05)
@@ -333,7 +408,7 @@ class Earthquake(BaseModel):
         near = box[haversine_km(src[0], src[1], lat[box], lon[box]) <= reach]
         if not len(near):
             return {}
-        ii = intensity(self.magnitude, src, self.strike_deg, lat[near], lon[near], floor)
+        ii = self.field(lat[near], lon[near], floor)
         shaken = ii >= floor
         near, ii = near[shaken], ii[shaken]
         who = owner[near]
@@ -349,14 +424,14 @@ class Earthquake(BaseModel):
         w = model.world
         cands, roads = w.candidates, w.roads
         # places and road midpoints in one call: one root finding instead of two
-        ii = intensity(self.magnitude, self.source, self.strike_deg, np.concatenate((w.cand_lat, roads.mid_lat)),
-                       np.concatenate((w.cand_lon, roads.mid_lon)), floor)
+        ii = self.field(np.concatenate((w.cand_lat, roads.mid_lat)), np.concatenate((w.cand_lon, roads.mid_lon)),
+                        floor)
         at_places, at_roads = ii[:len(cands)], ii[len(cands):]
         model.recorder.record(model.env.now, "quake", "hazard", "", magnitude=self.magnitude,
                               epicentre=list(self.epicentre), depth_km=self.depth_km,
-                              max_intensity=round(peak_intensity(self.magnitude), 3),
+                              max_intensity=round(self.peak(), 3),
                               max_at_places=float(at_places.max()),
-                              areas_km2=intensity_areas(self.magnitude, self.source, self.strike_deg))
+                              areas_km2=self.areas())
         hit = np.flatnonzero(at_roads >= floor)
         model.damage_roads(hit, road_factors(at_roads[hit], roads.mountain[hit], model.streams["roads"]))
         model.command.take_lead(self.epicentre)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.hazards import earthquake
 from sim.metrics import TWO_HOURS_MIN
 from sim.scenario.catalogue import AircraftType, AviationSettings, Catalogue, load_catalogue
 from sim.scenario.schema import AviationForce, LoadedScenario, Scenario
@@ -227,7 +226,7 @@ def scope_sites(scenario: Scenario, world: World, prone_dir: Path = PRONE_DIR) -
     cands = world.candidates
     lat, lon = world.cand_lat, world.cand_lon
     for hz in scenario.hazards:
-        ii = earthquake.intensity(hz.magnitude, hz.epicentre, hz.strike_deg, lat, lon, scenario.min_intensity)
+        ii = hz.field(lat, lon, scenario.min_intensity)
         chosen.update((p.id, p) for p, v in zip(cands, ii) if v >= scenario.min_intensity and p.population > 0)
     if scenario.scope and scenario.scope.disaster_prone:
         region = {p.id: p for p in cands}
