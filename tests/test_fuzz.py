@@ -39,7 +39,7 @@ GRAPHML = """<?xml version="1.0" encoding="UTF-8"?>
 # kind -> (bundled files to mutate, where the mutant goes in the copied tree, extra arguments)
 KINDS = {
     "scenario": (["luding-2022.yaml", "mangkhut-2018.yaml", "zhengzhou-2021.yaml", "daxinganling-fire.yaml",
-                  "yushu-2010.yaml"],
+                  "yushu-2010.yaml", "with-map.yaml"],
                  "fuzz.yaml", []),
     "plan": (["plans/sichuan-earthquake.yaml", "plans/sichuan-earthquake-flat.yaml", "plans/flood-control.yaml",
               "plans/sichuan-earthquake-airbridge.yaml", "plans/henan-flood.yaml"],
@@ -149,6 +149,9 @@ def tree(dest: Path) -> Path:
         (root / "roads.graphml").write_text(GRAPHML, encoding="utf-8")
         luding = (root / "luding-2022.yaml").read_text(encoding="utf-8")
         (root / "with-roads.yaml").write_text(luding + "roads: {graphml: roads.graphml}\n", encoding="utf-8")
+        mapped = luding.replace("strike_deg: 160}", "strike_deg: 160,\n     isoseismals: {areas_km2: {VI: 19089, "
+                                "VII: 4393, VIII: 785, IX: 280}, source: MEM 2022-09-11}}")
+        (root / "with-map.yaml").write_text(mapped, encoding="utf-8")
     return root
 
 

@@ -90,3 +90,13 @@ def test_first_aircraft_over_the_worst_hit_place_and_relocated_people():
     kpis = summarize(events)
     assert kpis["aviation.first_over_worst_min"] == 75          # B, the most killed, not the first reached
     assert kpis["relief.relocated"] == 50 + 250 + 300          # warned away; A ordered out (> homeless); B homeless
+
+
+def test_over_the_official_map_the_deaths_come_closer_to_the_record():
+    """Jiuzhaigou's model zones are too large (IX x3.2), Jishishan's too small (VII -63 %): laid over the
+    official maps in their records, both quakes' deaths move towards the record."""
+    quakes = [ROOT / "scenarios" / f"{n}.yaml" for n in ("jiuzhaigou-2017", "jishishan-2023")]
+    for block in history(quakes, runs=2, workers=1):
+        plain, mapped = (f for f in block["facts"] if f["kpi"] == "rescue.deaths")
+        assert plain["given"] is None and mapped["given"] == "official map" and mapped["n"] == 2
+        assert abs(mapped["log10_ratio"]) < abs(plain["log10_ratio"]) - 0.15, block["scenario"]

@@ -15,18 +15,20 @@ where the map has it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DEGREES = ("VI", "VII", "VIII", "IX", "X", "XI")
 Degree = str        # one of DEGREES (checked by `Isoseismals`)
+Area = Annotated[float, Field(gt=0, le=1e7)]      # km2: China is 9.6 million
 
 
 class Isoseismals(BaseModel):
     """An official intensity map: cumulative area (km2) at or above each degree, from VI up."""
     model_config = ConfigDict(frozen=True, extra="forbid")
-    areas_km2: dict[Degree, PositiveFloat] = Field(
+    areas_km2: dict[Degree, Area] = Field(
         description="cumulative land area at or above each degree, e.g. {VI: 19089, VII: 4393, VIII: 785, IX: 280}")
     source: str = Field(min_length=8, description="who published the map, and when")
 
