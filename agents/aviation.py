@@ -263,7 +263,7 @@ class AviationAsset(mesa.Agent):
         if route is None:
             self._record("unreachable", place)
             return False
-        hold = self._wind_hold(place, route.km / self.kmh * 60 + route.stops * self.spec.refuel_min)
+        hold = self._weather_hold(place, route.km / self.kmh * 60 + route.stops * self.spec.refuel_min)
         if hold:
             self.status = "holding"
             self._record("hold", place, minutes=hold, reason="wind at destination over the limit")
@@ -282,10 +282,11 @@ class AviationAsset(mesa.Agent):
                 self._record("refuel", leg.refuel_at.icao)
         return True
 
-    def _wind_hold(self, place: str, minutes: float) -> float:
-        """Minutes to wait here so as to arrive after the spells of too much wind at `place`."""
+    def _weather_hold(self, place: str, minutes: float) -> float:
+        """Minutes to wait here so as to arrive after the spells of weather (a typhoon's wind, the
+        scenario's documented cloud or fog) that keep this kind of aircraft from `place`."""
         now = start = self.model.env.now
-        for begin, end in self.model.wind_holds.get((place, self.spec.kind), ()):   # in time order
+        for begin, end in self.model.flight_holds.get((place, self.spec.kind), ()):   # in time order
             if begin <= start + minutes < end:
                 start = end - minutes
         return start - now

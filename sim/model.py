@@ -77,7 +77,7 @@ class ResponseModel(mesa.Model):
         # definitive care for the critically injured: hospitals at the prefecture seats of the region
         self.hospitals = tuple(self.node_at(p) for p in self.world.places.values() if p.level == "city")
         self.in_transit: dict[str, float] = {}
-        self.wind_holds: dict[tuple[str, str], list[tuple[float, float]]] = {}   # (place, aircraft kind) -> spells
+        self.flight_holds = self._weather()            # (place, aircraft kind) -> spells (typhoons add theirs)
         self.delivered: dict[str, float] = {}
         self.produced: dict[str, float] = {}           # added by production capacity (restocking)
         self.groups: list[AffectedGroup] = []
@@ -171,6 +171,20 @@ class ResponseModel(mesa.Model):
                 name = f"{force.type}-{station.name}-{k + 1}"
                 spec = self.catalogue.ground_units[force.type]
                 out.append(FireRescueUnit(self, name, force.type, spec, self.node_at(station), owner))
+        return out
+
+    def _weather(self) -> dict[tuple[str, str], list[tuple[float, float]]]:
+        """Minutes (from, to) when each aircraft kind may not reach each place: the scenario's `weather:`."""
+        geo, out = gazetteer(), {}
+        sites = {p.name: p for p in self.world.places.values() if p.level == "site"}
+        for w in self.spec.weather:
+            spell = tuple((t - self.spec.start) / timedelta(minutes=1) for t in (w.from_, w.to))
+            for name in w.places:
+                place = sites.get(name) or geo.find(name)
+                for kind in w.kinds:
+                    out.setdefault((place.id, kind), []).append(spell)
+        for spells in out.values():
+            spells.sort()
         return out
 
     def _depots(self) -> list[SupplyDepot]:

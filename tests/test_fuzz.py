@@ -39,7 +39,7 @@ GRAPHML = """<?xml version="1.0" encoding="UTF-8"?>
 # kind -> (bundled files to mutate, where the mutant goes in the copied tree, extra arguments)
 KINDS = {
     "scenario": (["luding-2022.yaml", "mangkhut-2018.yaml", "zhengzhou-2021.yaml", "daxinganling-fire.yaml",
-                  "yushu-2010.yaml", "with-map.yaml"],
+                  "yushu-2010.yaml", "with-map.yaml", "ludian-2014.yaml"],
                  "fuzz.yaml", []),
     "plan": (["plans/sichuan-earthquake.yaml", "plans/sichuan-earthquake-flat.yaml", "plans/flood-control.yaml",
               "plans/sichuan-earthquake-airbridge.yaml", "plans/henan-flood.yaml"],

@@ -169,14 +169,14 @@ def grounded_spells(hours: np.ndarray, wind: np.ndarray, limit: float) -> list[t
 
 def close_destinations(model, hours: np.ndarray, places: list[str], wind: np.ndarray) -> None:
     """Spells when each aircraft kind may not fly to each place (wind columns by place), for
-    `AviationAsset._wind_hold`: the same limits that ground a base keep aircraft from a site."""
+    `AviationAsset._weather_hold`: the same limits that ground a base keep aircraft from a site."""
     limits = model.catalogue.wind_limit_ms
     for j in np.flatnonzero(wind.max(axis=0) > min(limits.values())) if len(places) else []:
         for kind, limit in limits.items():
             spells = grounded_spells(hours, wind[:, j], limit)
             if spells:
-                model.wind_holds.setdefault((places[j], kind), []).extend(spells)
-                model.wind_holds[(places[j], kind)].sort()
+                model.flight_holds.setdefault((places[j], kind), []).extend(spells)
+                model.flight_holds[(places[j], kind)].sort()
 
 
 def ground_aircraft(model, typhoon: Typhoon) -> None:

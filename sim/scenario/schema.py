@@ -91,6 +91,24 @@ class Site(Strict):
     county: str | None = None
 
 
+class FlightWeather(Strict):
+    """Weather that kept aircraft from places for a documented spell (low cloud, fog, heavy rain):
+    they arrive after it. A typhoon's wind holds them by itself (`hazards`)."""
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    places: list[str] = Field(min_length=1, max_length=200, description="scenario sites or gazetteer places")
+    from_: Instant = Field(alias="from")
+    to: Instant
+    kinds: list[Literal["helicopter", "fixed_wing"]] = Field(["helicopter", "fixed_wing"], min_length=1)
+    what: str = Field(min_length=3, max_length=200, description="what kept them out, e.g. 'low cloud'")
+    source: str = Field(min_length=8, max_length=300, description="who documented it, and when")
+
+    @model_validator(mode="after")
+    def _to_after_from(self) -> FlightWeather:
+        if self.to <= self.from_:
+            raise ValueError(f"to {self.to.isoformat()} is not after from {self.from_.isoformat()}")
+        return self
+
+
 class BasePoint(Strict):
     """A base that is not an airport: an aerial forest-protection station, a helipad, a landing point."""
     name: str = Field(min_length=1, max_length=80)
@@ -259,6 +277,7 @@ class Scenario(Strict):
     roads: Roads | None = None
     rail: Roads | None = Field(None, description="a user's railway GraphML instead of the approximate one")
     min_intensity: float = Field(6.0, ge=4, le=10, description="places below this are not affected")
+    weather: list[FlightWeather] = Field([], max_length=100, description="spells that kept aircraft from places")
     record: list[Fact] = Field([], max_length=100, description="documented facts of a historical event")
 
     @model_validator(mode="after")
@@ -440,7 +459,14 @@ def _air_bridge_problems(air: AirBridge) -> list[tuple[Loc, str]]:
 
 def check_references(s: Scenario) -> list[tuple[Loc, str]]:
     """Names that must exist in the geography and the catalogue, and places inside the region."""
-    return _references(s.region, s.forces, s.sites, s.hazards)
+    return _references(s.region, s.forces, s.sites, s.hazards) + _weather_places(s.weather, s.sites)
+
+
+def _weather_places(weather: list[FlightWeather], sites: list[Site]) -> list[tuple[Loc, str]]:
+    """Each place a spell of weather names: one of the scenario's sites, or in the gazetteer."""
+    names = {s.name for s in sites}
+    return [p for i, w in enumerate(weather) for k, name in enumerate(w.places) if name not in names
+            for p in _place(("weather", i, "places", k), name)]
 
 
 def _references(region: Region | None, forces: Forces | None, sites: list[Site | None] | None,
