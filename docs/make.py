@@ -93,6 +93,7 @@ STEPS = (
          fresh=(SENS,), copy=((f"{SENS}/sobol-aviation.share_within_2h.png", "docs/sobol-reach.png"),)),
     Step("effect-helicopters", (f"{SIM} effect scenarios/luding-2022.yaml --set {RECON} --runs 30",), cheap=False),
     Step("effect-airbridge", (f"{SIM} effect scenarios/luding-2022.yaml {AIRBRIDGE} --runs 20",), cheap=False),
+    Step("effect-weather", (f"{SIM} effect scenarios/ludian-2014.yaml --set 'weather=[]' --runs 20",), cheap=False),
     Step("sweep-lives", (f"{SIM} sweep scenarios/sweeps/luding-helicopter-lives.yaml",
                          f"{SIM} analyze {LIVES} --kpi rescue.deaths --kpi rescue.critical_deaths"),
          cheap=False, fresh=(LIVES,),

@@ -36,6 +36,11 @@ around them: IX+ at Dingri 2025 M6.8 411 vs 345 (-16 %, MEM/CEA 2025-01-10) and 
 M7.0 139 vs 439 (x3.2, CEA 2017-08-12); VIII+ at Jishishan 2023 M6.2 331 vs 174 (MEM 2023-12-22),
 Kangding 2014 M6.3 340 vs 191 (CEA 2014-11-25); Shangri-La 2013 M5.9 reached VIII (118 km2, CEA
 2013-09-06) where I0 = 7.6 gives none. Expect a factor of about 2 on one event's zone areas.
+To replay a past quake as it was mapped, a scenario may give the official map (`isoseismals:`,
+`sim.hazards.isoseismals`): the field is remapped monotonically so that its zones take the map's
+areas. `history` does so for each quake whose record holds a whole map: Luding's deaths go from x9 of
+the record to x3, Jiuzhaigou's from x8 to x3, Jishishan's from x0.5 to x1.2 (README): most of the
+forward error is the intensity's, one degree being a factor 16 in PAGER's rate at VIII-IX.
 
 Deaths follow the USGS PAGER empirical fatality model (Jaiswal & Wald 2010, "An empirical model for
 global earthquake fatality estimation", Earthquake Spectra 26(4): 1017-1037): the fatality rate at
