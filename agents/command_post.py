@@ -44,10 +44,16 @@ class CommandPost(mesa.Agent):
         super().__init__(model)
         self.place, self.parent = place, parent
         self.level = LEVEL_OF[place.level] if place else "national"
-        self.name = f"{self.level}:{place.name}" if place else "national:国务院抗震救灾指挥部"
+        self.name = f"{self.level}:{place.name}" if place else f"national:{self._headquarters(model)}"
         self.estimates = Estimates()            # group id -> deaths as last reported to this post
         self.onscene: set[str] = set()          # groups where this post has set up on-scene command
         self._ancestors: list[CommandPost] | None = None
+
+    @staticmethod
+    def _headquarters(model) -> str:
+        """The national headquarters the national plan names (its earthquake one by default)."""
+        names = model.catalogue.national_headquarters
+        return names.get(model.plan.response.triggers, names["earthquake-national-2012"])
 
     @property
     def decision_delay(self) -> float:

@@ -105,3 +105,11 @@ def test_luding_national_level_i_comes_from_the_modelled_deaths_not_the_plan():
         ladder = Ladder(model, "national", model.command.national, triggers)
         ladder.assess(deaths, 6.8, 19.4, set())             # Luding: M6.8, 19 people per km2 within 50 km
         assert ladder.pending == expected
+
+
+@pytest.mark.parametrize("scenario, headquarters", [
+    ("luding-2022", "国务院抗震救灾指挥部"), ("zhengzhou-2021", "国家防汛抗旱总指挥部"),
+    ("mangkhut-2018", "国家防汛抗旱总指挥部"), ("daxinganling-fire", "国家森林防火指挥部")])
+def test_the_national_post_is_the_headquarters_its_plan_names(scenario, headquarters):
+    model = ResponseModel(load_scenario(ROOT / "scenarios" / f"{scenario}.yaml"), 0)
+    assert model.command.national.name == f"national:{headquarters}"

@@ -168,6 +168,7 @@ class Catalogue(Frozen):
     rail_settings: RailSettings
     transport_handling_min: float = Field(ge=0)
     response_levels: dict[str, list[QuakeTrigger] | list[FloodTrigger]]
+    national_headquarters: dict[str, str] = Field(description="national trigger set -> the headquarters it names")
     population_density_per_km2: Density
     central_reserve_depots: CentralDepots
     warning_channels: dict[str, WarningChannel]
