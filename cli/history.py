@@ -80,7 +80,7 @@ def _positive(text: str) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from sim.experiments.history import Z90, historical, history
+    from sim.experiments.history import Z90, deaths_error, historical, history
     paths = args.scenario or historical()
     report = history(paths, args.runs, args.seed, args.workers)
     if args.json:
@@ -97,6 +97,10 @@ def cmd_history(args: argparse.Namespace) -> int:
                           f"a factor {math.exp(Z90 * sigma):.0f} either way at 90 %)")
         if block["failed"]:
             console.print(f"  {len(block['failed'])} runs failed: {block['failed'][0]}")
+    for given, (n, err) in deaths_error(report).items():
+        over = "the model's intensity" if given == "model" else f"the {given}"
+        console.print(f"earthquake deaths over {over}: median error a factor {10 ** err:.1f} "
+                      f"(|log10| {err:.2f}) over {n} quake{'s' * (n > 1)}")
     return 0
 
 

@@ -8,7 +8,7 @@ import math
 import subprocess
 import sys
 
-from sim.experiments.history import historical, history
+from sim.experiments.history import deaths_error, historical, history
 from sim.scenario.schema import load_scenario
 from tests.conftest import LUDING, ROOT
 
@@ -96,7 +96,11 @@ def test_over_the_official_map_the_deaths_come_closer_to_the_record():
     """Jiuzhaigou's model zones are too large (IX x3.2), Jishishan's too small (VII -63 %): laid over the
     official maps in their records, both quakes' deaths move towards the record."""
     quakes = [ROOT / "scenarios" / f"{n}.yaml" for n in ("jiuzhaigou-2017", "jishishan-2023")]
-    for block in history(quakes, runs=2, workers=1):
+    blocks = history(quakes, runs=2, workers=1)
+    for block in blocks:
         plain, mapped = (f for f in block["facts"] if f["kpi"] == "rescue.deaths")
         assert plain["given"] is None and mapped["given"] == "official map" and mapped["n"] == 2
         assert abs(mapped["log10_ratio"]) < abs(plain["log10_ratio"]) - 0.15, block["scenario"]
+    errors = deaths_error(blocks)
+    assert set(errors) == {"model", "official map"} and errors["model"][0] == errors["official map"][0] == 2
+    assert errors["official map"][1] < errors["model"][1]

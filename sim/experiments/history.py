@@ -52,6 +52,17 @@ def history(paths: list[Path], runs: int, seed: int = 0, workers: int | None = N
     return blocks
 
 
+def deaths_error(blocks: list[dict[str, Any]]) -> dict[str, tuple[int, float]]:
+    """Over the quakes: how many, and the median |log10(model / record)| of their deaths, by how they
+    were run ("model": the model's intensity; "official map": laid over the record's map)."""
+    errors: dict[str, list[float]] = {}
+    for block in blocks:
+        for f in block["facts"]:
+            if f["kpi"] == "rescue.deaths" and f["sigma_ln"] and f["log10_ratio"] is not None:
+                errors.setdefault(f["given"] or "model", []).append(abs(f["log10_ratio"]))
+    return {k: (len(v), float(np.median(v))) for k, v in errors.items()}
+
+
 def official_map(loaded: LoadedScenario) -> tuple[str, dict[str, Any]] | None:
     """The record's intensity map as an override of the scenario's one earthquake (path, value), or None
     if the record has no zone areas from VI up or the scenario not exactly one quake."""

@@ -39,7 +39,7 @@ Kangding 2014 M6.3 340 vs 191 (CEA 2014-11-25); Shangri-La 2013 M5.9 reached VII
 To replay a past quake as it was mapped, a scenario may give the official map (`isoseismals:`,
 `sim.hazards.isoseismals`): the field is remapped monotonically so that its zones take the map's
 areas. `history` does so for each quake whose record holds a whole map: Luding's deaths go from x9 of
-the record to x3, Jiuzhaigou's from x8 to x3, Jishishan's from x0.5 to x1.2 (README): most of the
+the record to x3, Jiuzhaigou's from x8 to x3, Jishishan's from x0.6 to x1.2 (README): most of the
 forward error is the intensity's, one degree being a factor 16 in PAGER's rate at VIII-IX.
 
 Deaths follow the USGS PAGER empirical fatality model (Jaiswal & Wald 2010, "An empirical model for

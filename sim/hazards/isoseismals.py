@@ -4,7 +4,7 @@ orientation and take the map's areas.
 A Chinese intensity map (烈度图, published by CEA/MEM days after a quake) gives the area of each
 zone. PAGER was calibrated on observed shaking (ShakeMaps constrained by data), so replaying a past
 quake with its map tests the casualty model apart from the intensity model: on Luding, Jiuzhaigou and
-Jishishan the expected deaths move from x8, x7 and x0.6 of the record to x0.9, x1.5 and x1.05.
+Jishishan the deaths move from x9, x8 and x0.6 of the record to x3, x3 and x1.2 (`history`).
 
 The remap is monotone: a point whose model intensity I has model area a(I) at or above it is given
 the intensity I' at which the map's cumulative area A(I') equals a(I). Between degrees ln A is
