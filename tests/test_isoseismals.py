@@ -67,3 +67,13 @@ def test_history_takes_the_map_from_the_record_where_it_is_whole():
     assert "2022-09-11" in value["source"]
     assert official_map(load_scenario(ROOT / "scenarios" / "ludian-2014.yaml")) is None      # VI and IX only
     assert official_map(load_scenario(ROOT / "scenarios" / "lushan-2013.yaml")) is None      # no areas
+
+
+def test_the_view_draws_the_zones_of_the_map():
+    from viz.scene import Footprint, intensity_contours
+
+    def ix_extent(quake: Earthquake) -> float:
+        rings = dict(intensity_contours(Footprint(quake), 6.0))[9.0]
+        return max(np.ptp(r[:, 0]) for r in rings)            # north-south extent of the IX line, degrees
+    small = Isoseismals(areas_km2={**LUDING_MAP, "IX": 60}, source="a smaller IX zone, 2022")
+    assert ix_extent(luding().model_copy(update={"isoseismals": small})) < 0.8 * ix_extent(luding(mapped=False))

@@ -60,9 +60,16 @@ class DepotIcon:
 
 @dataclass(frozen=True)
 class Footprint:
-    magnitude: float
-    epicentre: tuple[float, float]
-    strike_deg: float | None
+    """A quake as the view draws it: its own field (rupture centre and official map included)."""
+    quake: earthquake.Earthquake
+
+    @property
+    def magnitude(self) -> float:
+        return self.quake.magnitude
+
+    @property
+    def epicentre(self) -> tuple[float, float]:
+        return tuple(self.quake.epicentre)
 
 
 @dataclass
@@ -108,7 +115,7 @@ def layout_from_model(model) -> Layout:
     ids = [(roads.nodes[u].id, roads.nodes[v].id) for u, v in zip(roads.u, roads.v)]
     units = [(a.name, AIR, a.base.lat, a.base.lon) for a in model.aircraft]
     units += [(t.name, GROUND, roads.nodes[t.station].lat, roads.nodes[t.station].lon) for t in model.teams]
-    quakes = [Footprint(h.magnitude, tuple(h.epicentre), h.strike_deg) for h in spec.hazards if h.type == "earthquake"]
+    quakes = [Footprint(h) for h in spec.hazards if h.type == "earthquake"]
     lat0, lon0 = (tuple(spec.hazards[0].origin) if spec.hazards else (float(roads.lat.mean()), float(roads.lon.mean())))
     types = tuple(dict.fromkeys(kind for h in spec.hazards for kind in (h.type, _chained(h)) if kind))
     rs = cat.road_settings
@@ -189,7 +196,7 @@ def county_outlines(provinces: tuple[str, ...]) -> list[np.ndarray]:
 
 def intensity_contours(fp: Footprint, floor: float, radius_km: float = 350.0,
                        n: int = 161) -> list[tuple[float, list[np.ndarray]]]:
-    """Isoseismal lines (intensity, [arrays of (lat, lon)]) of one quake, from the model's own relation."""
+    """Isoseismal lines (intensity, [arrays of (lat, lon)]) of one quake, from its field (`Earthquake.field`)."""
     import contourpy
     lat0, lon0 = fp.epicentre
     dlat = radius_km / 111.2
@@ -197,7 +204,7 @@ def intensity_contours(fp: Footprint, floor: float, radius_km: float = 350.0,
     lat = np.linspace(lat0 - dlat, lat0 + dlat, n)
     lon = np.linspace(lon0 - dlon, lon0 + dlon, n)
     glon, glat = np.meshgrid(lon, lat)
-    ii = earthquake.intensity(fp.magnitude, fp.epicentre, fp.strike_deg, glat.ravel(), glon.ravel(), floor - 0.5)
+    ii = fp.quake.field(glat.ravel(), glon.ravel(), floor - 0.5)
     gen = contourpy.contour_generator(lon, lat, ii.reshape(glat.shape))
     out = []
     for level in INTENSITY_LEVELS:
@@ -385,12 +392,13 @@ class Scene:
             self._unit(e)
 
     def _quake(self, e: Event) -> None:
-        epi = tuple(e.data["epicentre"])
-        strike = None
-        if self.layout.hazards:
-            near = min(self.layout.hazards, key=lambda h: math.dist(h.epicentre, epi))
-            strike = near.strike_deg
-        self.footprints.append(Footprint(e.data["magnitude"], epi, strike))
+        epi, m = tuple(e.data["epicentre"]), e.data["magnitude"]
+        if self.layout.hazards:           # the scenario's quake, as this run drew it
+            near = min(self.layout.hazards, key=lambda h: math.dist(h.epicentre, epi)).quake
+            quake = near.model_copy(update={"magnitude": m, "epicentre": epi})
+        else:
+            quake = earthquake.Earthquake(type="earthquake", epicentre=epi, magnitude=m, depth_km=e.data["depth_km"])
+        self.footprints.append(Footprint(quake))
         self.version += 1
 
     def _roads(self, e: Event) -> None:
@@ -399,7 +407,7 @@ class Scene:
             fp = self.footprints[-1]
             mid_lat, mid_lon = self.layout.road_lat.mean(axis=1), self.layout.road_lon.mean(axis=1)
             floor = self.layout.min_intensity
-            ii = earthquake.intensity(fp.magnitude, fp.epicentre, fp.strike_deg, mid_lat, mid_lon, floor)
+            ii = fp.quake.field(mid_lat, mid_lon, floor)
             self.road_state[(ii >= floor) & (self.road_state == 0)] = 1
         self._closing = {}
         for pair in e.data.get("closed", []):
