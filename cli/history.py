@@ -18,6 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     h.add_argument("--workers", type=int, default=None, help="local worker processes (default: all cores)")
     h.add_argument("--json", action="store_true", help="print the comparison as JSON")
     h.set_defaults(func=cmd_history)
+    c = sub.add_parser("calibrate", help="refit PAGER's China theta and beta on the historical quakes, leave-one-out",
+                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    c.add_argument("scenario", nargs="*", type=Path, help="scenarios with deaths in their record (default: bundled)")
+    c.add_argument("--official-map", action="store_true", help="each quake over the official map in its record "
+                                                               "(only those with a whole map)")
+    c.add_argument("--json", action="store_true", help="print the result as JSON")
+    c.set_defaults(func=cmd_calibrate)
     e = sub.add_parser("effect", help="paired effect of changing a scenario (same seeds with and without)",
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     e.add_argument("scenario", type=Path)
@@ -102,6 +109,53 @@ def cmd_history(args: argparse.Namespace) -> int:
         console.print(f"earthquake deaths over {over}: median error a factor {10 ** err:.1f} "
                       f"(|log10| {err:.2f}) over {n} quake{'s' * (n > 1)}")
     return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.experiments.calibrate import calibration
+    from sim.experiments.history import historical
+    report = calibration(args.scenario or historical(), over_map=args.official_map)
+    if report is None:
+        print("calibrate: fewer than 3 quakes with a recorded toll; leave-one-out needs 3", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+    from rich.console import Console
+    console = Console(width=max(Console().width, 110))
+    console.print(calibration_table(report))
+    for line in calibration_lines(report):
+        console.print(line)
+    return 0
+
+
+def calibration_table(report: dict):
+    """Per quake: record, PAGER's published prediction and a fit on the other quakes, log10 errors."""
+    from rich.table import Table
+    over = "over the official maps" if report["over_map"] else "over the model's intensity"
+    t = Table(title=f"PAGER China, published vs refitted without each quake · {len(report['rows'])} quakes {over}")
+    for col in ("quake", "record", "published", "log10", "fit on the others", "log10", "its theta, beta"):
+        t.add_column(col, justify="left" if col == "quake" else "right")
+    for r in report["rows"]:
+        t.add_row(r["quake"], _number(r["record"]), _number(r["published"]), f"{r['published_log10']:+.2f}",
+                  _number(r["loo"]), f"{r['loo_log10']:+.2f}", f"{r['loo_theta']:.2f}, {r['loo_beta']:.3f}")
+    return t
+
+
+def calibration_lines(report: dict) -> list[str]:
+    """The medians, the fit on all, and the out-of-sample check, one line each."""
+    from sim.hazards.earthquake import PAGER_BETA, PAGER_THETA
+    lines = [f"median |log10|: published {report['published_median']:.2f}, leave-one-out {report['loo_median']:.2f}; "
+             f"mean: {report['published_mean']:.2f}, {report['loo_mean']:.2f}",
+             f"published theta {PAGER_THETA:.2f}, beta {PAGER_BETA:.3f}; fitted on all theta {report['theta']:.2f}, "
+             f"beta {report['beta']:.3f}"]
+    oos = report["out_of_sample"]
+    if oos:
+        tried = ", ".join(f"{r['quake']} {r['published_log10']:+.2f} -> {r['refit_log10']:+.2f}" for r in oos["rows"])
+        lines.append(f"fitted over the official maps of {', '.join(oos['fit_on'])} (theta {oos['theta']:.2f}, beta "
+                     f"{oos['beta']:.3f}), tried on {tried}: median |log10| {oos['published_median']:.2f} published, "
+                     f"{oos['refit_median']:.2f} refitted")
+    return lines
 
 
 def history_table(block: dict):

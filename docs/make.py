@@ -78,6 +78,7 @@ STEPS = (
                           (("zhengzhou-2021", "zhengzhou"), ("mangkhut-2018", "mangkhut"),
                            ("daxinganling-fire", "fire"))), table=hazard_table),
     Step("history", (f"{SIM} history --runs 10",)),
+    Step("calibrate", (f"{SIM} calibrate",)),
     Step("reach-national", (f"{SIM} reach scenarios/national-aviation.yaml --rows 5 --map docs/reach.png",)),
     Step("site-60", (f"{SIM} site scenarios/national-aviation.yaml --add 10 --within 60 --map docs/site-60min.png",)),
     Step("view-luding", (_replay("luding", "view.png", "140"), _replay("luding", "view-outlines.png", "02:20")),

@@ -407,7 +407,17 @@ class Earthquake(BaseModel):
         spread evenly there. PAGER counts people where they live
         (LandScan); a county judged at its seat alone puts a rural county's whole population at one
         point, near or far from the rupture. Only cells within the floor's isoseismal are shaken."""
+        who, level, km2, area = self.shaken_cells(world, floor)
+        if not len(who):
+            return {}
+        killed = np.bincount(who, weights=cell_fatality_rates(level) * km2, minlength=len(world.candidates))
+        return {int(i): float(killed[i] / area[i]) for i in np.unique(who) if area[i] > 0}
+
+    def shaken_cells(self, world, floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The county land cells shaken to `floor` or more: (owner's candidate index, PAGER level, km2),
+        and every candidate's land area (km2)."""
         lat, lon, km2, owner = world.county_cells()
+        area = np.bincount(owner[owner >= 0], weights=km2[owner >= 0], minlength=len(world.candidates))
         reach = 10 ** ((A_LONG + C_M * self.magnitude - self.model_floor(floor)) / B_LONG) + \
             rupture_half_km(self.magnitude)
         dlat = reach / 111.0                          # a box first: the great circle only inside it
@@ -415,16 +425,9 @@ class Earthquake(BaseModel):
         dlon = dlat / max(math.cos(math.radians(src[0]) + dlat * math.pi / 180), 0.05)
         box = np.flatnonzero((owner >= 0) & (np.abs(lat - src[0]) <= dlat) & (np.abs(lon - src[1]) <= dlon))
         near = box[haversine_km(src[0], src[1], lat[box], lon[box]) <= reach]
-        if not len(near):
-            return {}
         ii = self.field(lat[near], lon[near], floor)
-        shaken = ii >= floor
-        near, ii = near[shaken], ii[shaken]
-        who = owner[near]
-        killed = np.bincount(who, weights=cell_fatality_rates(pager_level(ii)) * km2[near],
-                             minlength=len(world.candidates))
-        area = np.bincount(owner[owner >= 0], weights=km2[owner >= 0], minlength=len(world.candidates))
-        return {int(i): float(killed[i] / area[i]) for i in np.unique(who) if area[i] > 0}
+        near, ii = near[ii >= floor], ii[ii >= floor]
+        return owner[near], pager_level(ii), km2[near], area
 
     def run(self, model):
         """At onset: shake every candidate place and road, create the affected groups, alert command."""

@@ -1,0 +1,145 @@
+"""`calibrate`: would PAGER's China parameters, refitted on the bundled quakes, predict a quake they
+were not fitted on better than the published ones? Leave-one-out on the historical scenarios' records.
+
+Each quake's exposure is the model's own: the people at each PAGER level, each county's urban share
+at its seat and the rest spread over its land (`Earthquake.shaken_cells`), a town's people at the
+town. Its expected deaths are sum_n E_n nu(n; theta, beta), PAGER's closed form, which the model's
+runs scatter around (they add who is reached in time). theta and beta are fitted by least squares on
+ln(expected / record) (the log residual Jaiswal & Wald 2010 fit on), starting from the published values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import ndtr
+
+from sim.experiments.history import official_map
+from sim.hazards.earthquake import PAGER_BETA, PAGER_MAX_S, PAGER_THETA, URBAN_SHARE, Earthquake, pager_level
+from sim.scenario.catalogue import load_catalogue
+from sim.scenario.overrides import apply_overrides
+from sim.scenario.schema import LoadedScenario, load_scenario
+from sim.world.world import build_world
+
+LEVELS = np.arange(int(PAGER_MAX_S) + 1, dtype=float)      # PAGER levels 0..10 (10: X and above)
+
+
+@dataclass(frozen=True)
+class Quake:
+    """One historical quake as the calibration sees it."""
+    name: str
+    record: float               # deaths and missing
+    exposure: np.ndarray        # people at each of LEVELS
+
+
+def exposure(quake: Earthquake, world, floor: float) -> np.ndarray:
+    """People at each PAGER level as the model places them (the exposure behind its deaths)."""
+    who, level, km2, area = quake.shaken_cells(world, floor)
+    top = len(LEVELS) - 1
+    level = np.minimum(level, top).astype(int)
+    out = np.zeros(len(LEVELS))
+    at = quake.field(world.cand_lat, world.cand_lon, floor)
+    for i, (place, v) in enumerate(zip(world.candidates, at)):
+        if v < floor or place.population <= 0:
+            continue
+        seat = min(int(pager_level(v)), top)
+        mine = who == i
+        if mine.any() and area[i] > 0:
+            out[seat] += URBAN_SHARE * place.population
+            out += (1 - URBAN_SHARE) * place.population * np.bincount(level[mine], km2[mine], len(LEVELS)) / area[i]
+        else:
+            out[seat] += place.population
+    return out
+
+
+def quakes(paths: list[Path], over_map: bool = False) -> list[Quake]:
+    """The quakes among `paths` whose record gives their deaths (over the record's official map, if
+    `over_map`: then only those with a whole map)."""
+    out = []
+    for path in paths:
+        loaded = load_scenario(path)
+        record = next((f.value for f in loaded.scenario.record if f.kpi == "rescue.deaths"), None)
+        shocks = [h for h in loaded.scenario.hazards if isinstance(h, Earthquake)]
+        if record is None or len(shocks) != 1:
+            continue
+        if over_map:
+            mapped = official_map(loaded)
+            if mapped is None:
+                continue
+            loaded = apply_overrides(loaded, dict([mapped]))
+        out.append(Quake(loaded.scenario.scenario, float(record), _exposure(loaded)))
+    return out
+
+
+def _exposure(loaded: LoadedScenario) -> np.ndarray:
+    spec = loaded.effective()
+    quake = next(h for h in spec.hazards if isinstance(h, Earthquake))
+    return exposure(quake, build_world(spec, load_catalogue()), spec.min_intensity)
+
+
+def expected_deaths(e: np.ndarray, theta: float, beta: float) -> float:
+    """PAGER's expected deaths for exposure `e` (people per level)."""
+    rates = np.zeros(len(LEVELS))
+    rates[1:] = ndtr(np.log(LEVELS[1:] / theta) / beta)
+    return float(e @ rates)
+
+
+def fit(sample: list[Quake]) -> tuple[float, float]:
+    """theta and beta minimising the squared ln error over `sample`, from PAGER's published values."""
+    def loss(p: np.ndarray) -> float:
+        theta, beta = p
+        if not (5.0 < theta < 50.0 and 0.02 < beta < 2.0):
+            return 1e12
+        return sum(np.log(max(expected_deaths(q.exposure, theta, beta), 1e-9) / q.record) ** 2 for q in sample)
+    best = minimize(loss, np.array([PAGER_THETA, PAGER_BETA]), method="Nelder-Mead",
+                    options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 4000})
+    return float(best.x[0]), float(best.x[1])
+
+
+def leave_one_out(sample: list[Quake]) -> dict[str, Any]:
+    """Per quake: the record, PAGER's published prediction and the prediction of a fit on the others,
+    with their log10 errors; the fit on all; median and mean |log10| of both."""
+    rows = []
+    for k, q in enumerate(sample):
+        theta, beta = fit(sample[:k] + sample[k + 1:])
+        published = expected_deaths(q.exposure, PAGER_THETA, PAGER_BETA)
+        refit = expected_deaths(q.exposure, theta, beta)
+        rows.append({"quake": q.name, "record": q.record, "published": published, "loo": refit,
+                     "loo_theta": theta, "loo_beta": beta,
+                     "published_log10": _log10(published / q.record), "loo_log10": _log10(refit / q.record)})
+    theta, beta = fit(sample)
+    summary = {f"{k}_{stat}": float(fn([abs(r[f"{k}_log10"]) for r in rows]))
+               for k in ("published", "loo") for stat, fn in (("median", np.median), ("mean", np.mean))}
+    return {"rows": rows, "theta": theta, "beta": beta, **summary}
+
+
+def out_of_sample(fit_on: list[Quake], test_on: list[Quake]) -> dict[str, Any]:
+    """A fit on `fit_on` (e.g. the quakes over their official maps, the cleaner exposure) tried on quakes
+    it never saw: per quake the published and the refitted log10 errors, and their medians."""
+    theta, beta = fit(fit_on)
+    rows = [{"quake": q.name, "record": q.record,
+             "published_log10": _log10(expected_deaths(q.exposure, PAGER_THETA, PAGER_BETA) / q.record),
+             "refit_log10": _log10(expected_deaths(q.exposure, theta, beta) / q.record)} for q in test_on]
+    return {"theta": theta, "beta": beta, "fit_on": [q.name for q in fit_on], "rows": rows,
+            **{f"{k}_median": float(np.median([abs(r[f"{k}_log10"]) for r in rows])) for k in ("published", "refit")}}
+
+
+def calibration(paths: list[Path], over_map: bool = False) -> dict[str, Any] | None:
+    """Leave-one-out over the quakes of `paths` (None if fewer than 3 have a recorded toll) and, over the
+    model's intensity, the out-of-sample check of a fit on the quakes with official maps."""
+    sample = quakes(paths, over_map)
+    if len(sample) < 3:
+        return None
+    report = {"over_map": over_map, **leave_one_out(sample), "out_of_sample": None}
+    mapped = [] if over_map else quakes(paths, over_map=True)
+    unseen = [q for q in sample if q.name not in {m.name for m in mapped}]
+    if len(mapped) >= 2 and unseen:
+        report["out_of_sample"] = out_of_sample(mapped, unseen)
+    return report
+
+
+def _log10(ratio: float) -> float:
+    return float(np.log10(max(ratio, 1e-12)))
