@@ -53,6 +53,8 @@ isoseismal of degree I, the outer edge of that zone, so zone n is n <= I < n + 1
 people of each integer MMI level n (ShakeMap MMI within n +- 0.5, `calc_exposure` in
 esi-utils-pager's losspager/models/exposure.py) and applies nu(n). Feeding PAGER the continuous I
 instead would put every place half a degree high (a factor of 3 to 5 on nu at VIII-IX).
+The published theta and beta stay: refitted on the bundled quakes they predict a quake left out no
+better (`sim.experiments.calibrate`, `run_sim.py calibrate`).
 PAGER's deaths are those of a historical response, in which part of the trapped
 died waiting; we split them the way Coburn & Spence's engineering model does (Coburn, Spence &
 Pomonis 1992; Coburn & Spence, "Earthquake Protection", 2nd ed., 2002, ch. 9): of the people
