@@ -263,10 +263,10 @@ class AviationAsset(mesa.Agent):
         if route is None:
             self._record("unreachable", place)
             return False
-        hold = self._weather_hold(place, route.km / self.kmh * 60 + route.stops * self.spec.refuel_min)
+        hold, why = self._weather_hold(place, route.km / self.kmh * 60 + route.stops * self.spec.refuel_min)
         if hold:
             self.status = "holding"
-            self._record("hold", place, minutes=hold, reason="wind at destination over the limit")
+            self._record("hold", place, minutes=hold, reason=why)
             yield self.model.env.timeout(hold)
         self.status = "flying"
         for leg in route.legs:
@@ -282,14 +282,15 @@ class AviationAsset(mesa.Agent):
                 self._record("refuel", leg.refuel_at.icao)
         return True
 
-    def _weather_hold(self, place: str, minutes: float) -> float:
+    def _weather_hold(self, place: str, minutes: float) -> tuple[float, str]:
         """Minutes to wait here so as to arrive after the spells of weather (a typhoon's wind, the
-        scenario's documented cloud or fog) that keep this kind of aircraft from `place`."""
+        scenario's documented cloud or fog) that keep this kind of aircraft from `place`, and why."""
         now = start = self.model.env.now
-        for begin, end in self.model.flight_holds.get((place, self.spec.kind), ()):   # in time order
+        why = ""
+        for begin, end, reason in self.model.flight_holds.get((place, self.spec.kind), ()):   # in time order
             if begin <= start + minutes < end:
-                start = end - minutes
-        return start - now
+                start, why = end - minutes, reason
+        return start - now, why
 
     def _route(self, lat: float, lon: float) -> Route | None:
         return plan_route(self.lat, self.lon, self.fuel_km, self.full_km, lat, lon, self.model.world, self.base)

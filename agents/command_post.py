@@ -50,10 +50,9 @@ class CommandPost(mesa.Agent):
         self._ancestors: list[CommandPost] | None = None
 
     @staticmethod
-    def _headquarters(model) -> str:
-        """The national headquarters the national plan names (its earthquake one by default)."""
-        names = model.catalogue.national_headquarters
-        return names.get(model.plan.response.triggers, names["earthquake-national-2012"])
+    def _headquarters(model: mesa.Model) -> str:
+        """The national headquarters its national plan names (the catalogue names one for every set)."""
+        return model.catalogue.national_headquarters[model.plan.response.triggers]
 
     @property
     def decision_delay(self) -> float:

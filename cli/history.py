@@ -104,9 +104,10 @@ def cmd_history(args: argparse.Namespace) -> int:
                           f"a factor {math.exp(Z90 * sigma):.0f} either way at 90 %)")
         if block["failed"]:
             console.print(f"  {len(block['failed'])} runs failed: {block['failed'][0]}")
+    over = {"model": "the model's intensity", "model, quakes with a map": "the model's intensity, quakes with a map",
+            "official map": "the official maps"}
     for given, (n, err) in deaths_error(report).items():
-        over = "the model's intensity" if given == "model" else f"the {given}"
-        console.print(f"earthquake deaths over {over}: median error a factor {10 ** err:.1f} "
+        console.print(f"earthquake deaths over {over[given]}: median error a factor {10 ** err:.1f} "
                       f"(|log10| {err:.2f}) over {n} quake{'s' * (n > 1)}")
     return 0
 

@@ -77,7 +77,7 @@ class ResponseModel(mesa.Model):
         # definitive care for the critically injured: hospitals at the prefecture seats of the region
         self.hospitals = tuple(self.node_at(p) for p in self.world.places.values() if p.level == "city")
         self.in_transit: dict[str, float] = {}
-        self.flight_holds = self._weather()            # (place, aircraft kind) -> spells (typhoons add theirs)
+        self.flight_holds = self._weather_holds()            # (place, aircraft kind) -> spells (typhoons add theirs)
         self.delivered: dict[str, float] = {}
         self.produced: dict[str, float] = {}           # added by production capacity (restocking)
         self.groups: list[AffectedGroup] = []
@@ -173,16 +173,21 @@ class ResponseModel(mesa.Model):
                 out.append(FireRescueUnit(self, name, force.type, spec, self.node_at(station), owner))
         return out
 
-    def _weather(self) -> dict[tuple[str, str], list[tuple[float, float]]]:
-        """Minutes (from, to) when each aircraft kind may not reach each place: the scenario's `weather:`."""
+    def _weather_holds(self) -> dict[tuple[str, str], list[tuple[float, float, str]]]:
+        """(from, to, why) in minutes when each aircraft kind may not reach each place: the scenario's
+        `weather_holds:`. A county named holds its seat and the scenario's towns in it."""
         geo, out = gazetteer(), {}
         sites = {p.name: p for p in self.world.places.values() if p.level == "site"}
-        for w in self.spec.weather:
-            spell = tuple((t - self.spec.start) / timedelta(minutes=1) for t in (w.from_, w.to))
+        towns_of: dict[str, list[str]] = {}
+        for town, county in self.world.county_of.items():
+            towns_of.setdefault(county, []).append(town)
+        for w in self.spec.weather_holds:
+            begin, end = ((t - self.spec.start) / timedelta(minutes=1) for t in (w.from_, w.to))
             for name in w.places:
                 place = sites.get(name) or geo.find(name)
-                for kind in w.kinds:
-                    out.setdefault((place.id, kind), []).append(spell)
+                for pid in (place.id, *towns_of.get(place.id, ())):
+                    for kind in w.kinds:
+                        out.setdefault((pid, kind), []).append((begin, end, w.what))
         for spells in out.values():
             spells.sort()
         return out

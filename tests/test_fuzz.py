@@ -151,6 +151,7 @@ def tree(dest: Path) -> Path:
         (root / "with-roads.yaml").write_text(luding + "roads: {graphml: roads.graphml}\n", encoding="utf-8")
         mapped = luding.replace("strike_deg: 160}", "strike_deg: 160,\n     isoseismals: {areas_km2: {VI: 19089, "
                                 "VII: 4393, VIII: 785, IX: 280}, source: MEM 2022-09-11}}")
+        assert mapped != luding, "the Luding scenario's quake line changed: update the fuzz map"
         (root / "with-map.yaml").write_text(mapped, encoding="utf-8")
     return root
 

@@ -102,5 +102,6 @@ def test_over_the_official_map_the_deaths_come_closer_to_the_record():
         assert plain["given"] is None and mapped["given"] == "official map" and mapped["n"] == 2
         assert abs(mapped["log10_ratio"]) < abs(plain["log10_ratio"]) - 0.15, block["scenario"]
     errors = deaths_error(blocks)
-    assert set(errors) == {"model", "official map"} and errors["model"][0] == errors["official map"][0] == 2
-    assert errors["official map"][1] < errors["model"][1]
+    assert set(errors) == {"model", "model, quakes with a map", "official map"}
+    assert errors["model"][0] == errors["official map"][0] == 2
+    assert errors["official map"][1] < errors["model, quakes with a map"][1] == errors["model"][1]

@@ -77,3 +77,15 @@ def test_the_view_draws_the_zones_of_the_map():
         return max(np.ptp(r[:, 0]) for r in rings)            # north-south extent of the IX line, degrees
     small = Isoseismals(areas_km2={**LUDING_MAP, "IX": 60}, source="a smaller IX zone, 2022")
     assert ix_extent(luding().model_copy(update={"isoseismals": small})) < 0.8 * ix_extent(luding(mapped=False))
+
+
+def test_a_drawn_second_quake_has_its_own_field_and_a_rupture_moves_with_its_epicentre():
+    from sim.scenario.variation import vary_hazards
+    varies = load_scenario(LUDING).scenario.varies
+    varies = varies.model_copy(update={"second_quake": varies.second_quake.model_copy(update={"p": 1.0})})
+    mapped = luding().model_copy(update={"rupture_centre": (29.60, 102.09)})
+    first, second = vary_hazards([mapped], varies, np.random.default_rng(2))
+    assert second.isoseismals is None and second.rupture_centre is None
+    assert first.isoseismals == mapped.isoseismals
+    shift = np.subtract(first.epicentre, mapped.epicentre)
+    assert np.allclose(np.subtract(first.rupture_centre, mapped.rupture_centre), shift) and np.abs(shift).max() > 0

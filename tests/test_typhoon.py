@@ -75,6 +75,6 @@ def test_no_aircraft_arrives_where_the_wind_is_over_its_limit():
     assert arrivals
     for e in arrivals:
         spells = model.flight_holds.get((e.place, kind[e.agent]), [])
-        assert not any(begin <= e.t < end for begin, end in spells), (e, spells)
+        assert not any(begin <= e.t < end for begin, end, _ in spells), (e, spells)
     held = [e for e in events if e.kind == "hold"]
     assert all(model.flight_holds.get((e.place, kind[e.agent])) for e in held)

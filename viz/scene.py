@@ -64,10 +64,6 @@ class Footprint:
     quake: earthquake.Earthquake
 
     @property
-    def magnitude(self) -> float:
-        return self.quake.magnitude
-
-    @property
     def epicentre(self) -> tuple[float, float]:
         return tuple(self.quake.epicentre)
 
@@ -392,13 +388,12 @@ class Scene:
             self._unit(e)
 
     def _quake(self, e: Event) -> None:
-        epi, m = tuple(e.data["epicentre"]), e.data["magnitude"]
-        if self.layout.hazards:           # the scenario's quake, as this run drew it
-            near = min(self.layout.hazards, key=lambda h: math.dist(h.epicentre, epi)).quake
-            quake = near.model_copy(update={"magnitude": m, "epicentre": epi})
-        else:
-            quake = earthquake.Earthquake(type="earthquake", epicentre=epi, magnitude=m, depth_km=e.data["depth_km"])
-        self.footprints.append(Footprint(quake))
+        epi = tuple(e.data["epicentre"])
+        field = {k: e.data[k] for k in ("strike_deg", "rupture_centre", "isoseismals") if k in e.data}
+        if "strike_deg" not in field and self.layout.hazards:       # a log written before quakes said
+            field["strike_deg"] = min(self.layout.hazards, key=lambda h: math.dist(h.epicentre, epi)).quake.strike_deg
+        self.footprints.append(Footprint(earthquake.Earthquake(
+            type="earthquake", epicentre=epi, magnitude=e.data["magnitude"], depth_km=e.data["depth_km"], **field)))
         self.version += 1
 
     def _roads(self, e: Event) -> None:

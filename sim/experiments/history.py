@@ -53,24 +53,34 @@ def history(paths: list[Path], runs: int, seed: int = 0, workers: int | None = N
 
 
 def deaths_error(blocks: list[dict[str, Any]]) -> dict[str, tuple[int, float]]:
-    """Over the quakes: how many, and the median |log10(model / record)| of their deaths, by how they
-    were run ("model": the model's intensity; "official map": laid over the record's map)."""
-    errors: dict[str, list[float]] = {}
+    """Over the quakes: how many, and the median |log10(model / record)| of their deaths, as run over
+    the model's intensity ("model"), over the official maps ("official map") and, for a like-for-like
+    pair, over the model's intensity on the quakes that have a map ("model, quakes with a map")."""
+    plain: list[float] = []
+    paired: list[tuple[float, float]] = []
     for block in blocks:
-        for f in block["facts"]:
-            if f["kpi"] == "rescue.deaths" and f["sigma_ln"] and f["log10_ratio"] is not None:
-                errors.setdefault(f["given"] or "model", []).append(abs(f["log10_ratio"]))
-    return {k: (len(v), float(np.median(v))) for k, v in errors.items()}
+        deaths = {f["given"]: abs(f["log10_ratio"]) for f in block["facts"]
+                  if f["kpi"] == "rescue.deaths" and f["sigma_ln"] and f["log10_ratio"] is not None}
+        if None in deaths:
+            plain.append(deaths[None])
+            if "official map" in deaths:
+                paired.append((deaths[None], deaths["official map"]))
+    out = {"model": plain} if plain else {}
+    if paired:
+        out |= {"model, quakes with a map": [a for a, _ in paired], "official map": [b for _, b in paired]}
+    return {k: (len(v), float(np.median(v))) for k, v in out.items()}
 
 
 def official_map(loaded: LoadedScenario) -> tuple[str, dict[str, Any]] | None:
     """The record's intensity map as an override of the scenario's one earthquake (path, value), or None
-    if the record has no zone areas from VI up or the scenario not exactly one quake."""
+    if the record has no zone areas from VI up, the scenario not exactly one quake, or a map already."""
     quakes = [k for k, h in enumerate(loaded.scenario.hazards) if isinstance(h, Earthquake)]
     areas = {f.kpi.rsplit(".", 1)[1]: (f.value, f.source) for f in loaded.scenario.record
              if f.kpi.startswith("hazard.intensity_area_km2.")}
     wanted = [d for d in DEGREES if d in areas]
     if len(quakes) != 1 or not wanted or wanted != list(DEGREES[:len(wanted)]):
+        return None
+    if loaded.scenario.hazards[quakes[0]].isoseismals is not None:        # it is played over a map already
         return None
     value = {"areas_km2": {d: areas[d][0] for d in wanted}, "source": areas["VI"][1]}
     return f"hazards[{quakes[0]}].isoseismals", value

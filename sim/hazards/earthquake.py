@@ -74,7 +74,7 @@ from functools import lru_cache
 from typing import ClassVar, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, model_validator
 
 from sim.hazards.care import IMMEDIATE_SHARE, REFERENCE_CARE_MIN, critical_survival
 from sim.hazards.isoseismals import DEGREES, Isoseismals, Remap
@@ -154,9 +154,9 @@ def intensity(magnitude: float, epicentre: tuple[float, float], strike_deg: floa
 
 def ranked_intensity(magnitude: float, epicentre: tuple[float, float], strike_deg: float | None,
                      lat: np.ndarray, lon: np.ndarray, floor: float = 0.0) -> np.ndarray:
-    """`intensity` less a millionth of a degree per 10 km from the rupture: the meizoseismal zone is a
-    plateau at I0, and an official map's top zone may be smaller than it, so its points are ranked by
-    their distance (for `Isoseismals`)."""
+    """`intensity` less a millionth of a degree per 10 km from the rupture within the saturation
+    distance, where the field is flat at I0: an official map's top zone may be smaller than that
+    plateau, so its points are ranked by their distance (for `Isoseismals`)."""
     out, r = _field(magnitude, epicentre, strike_deg, lat, lon, floor)
     return out - 1e-7 * np.minimum(r, SATURATION_KM)
 
@@ -247,9 +247,7 @@ def _grid(magnitude: float, epicentre: tuple[float, float], strike_deg: float | 
     """The model's field on a cells x cells grid over the bounding box of its `lowest` isoseismal:
     (intensities, `ranked_intensity` if `ranked`; land area of each cell in km2). All land: our
     historical events are inland."""
-    r = 10 ** ((A_LONG + C_M * magnitude - lowest) / B_LONG) - R0_LONG
-    if r <= 0:
-        return np.zeros(0), np.zeros(0)
+    r = max(long_axis_km(magnitude, lowest), SATURATION_KM)    # on the meizoseismal plateau: its width
     half_lat = math.hypot(r, rupture_half_km(magnitude)) * 1.05 / 111.195
     half_lon = half_lat / max(np.cos(np.radians(epicentre[0])), 0.05)
     lat = epicentre[0] + np.linspace(-half_lat, half_lat, cells)
@@ -258,7 +256,15 @@ def _grid(magnitude: float, epicentre: tuple[float, float], strike_deg: float | 
     ii = (ranked_intensity if ranked else intensity)(magnitude, epicentre, strike_deg, la.ravel(), lo.ravel(),
                                                      floor=lowest)
     dy, dx = 2 * half_lat * 111.195 / (cells - 1), 2 * half_lon * 111.195 / (cells - 1)
-    return ii, dy * dx * np.cos(np.radians(la.ravel()))
+    km2 = dy * dx * np.cos(np.radians(la.ravel()))
+    for a in (ii, km2):
+        a.flags.writeable = False              # shared through the cache
+    return ii, km2
+
+
+def long_axis_km(m: float, i: float) -> float:
+    """Distance along the long axis at which the published relation falls to intensity `i`."""
+    return 10 ** ((A_LONG + C_M * m - i) / B_LONG) - R0_LONG
 
 
 def areas_of(ii: np.ndarray, cell_km2: np.ndarray) -> dict[str, float]:
@@ -358,9 +364,15 @@ class Earthquake(BaseModel):
                           "macroseismic epicentre); default the epicentre")
     isoseismals: Isoseismals | None = Field(
         None, description="the official intensity map, to replay a past quake as it was mapped: the model's "
-                          "zones keep their shape and take the map's areas")
+                          "zones keep their shape and take the map's areas (whatever magnitude `varies:` draws)")
     at_min: NonNegativeFloat = 0.0
     origin_key: ClassVar[str] = "epicentre"     # the field that places the hazard (checked against the region)
+
+    @model_validator(mode="after")
+    def _map_fits(self) -> Earthquake:
+        """An official map must be one this quake's field can take (`Remap.fit` says why not)."""
+        self.remap()
+        return self
 
     @property
     def origin(self) -> tuple[float, float]:
@@ -399,7 +411,7 @@ class Earthquake(BaseModel):
         return areas_of(remap(ii), km2)
 
     def peak(self) -> float:
-        """The field's highest intensity (on the rupture)."""
+        """The field's highest intensity, on the rupture (over a map: just under its top degree + 1)."""
         remap = self.remap()
         top = peak_intensity(self.magnitude)
         return top if remap is None else float(remap(np.array([top]))[0])
@@ -420,8 +432,7 @@ class Earthquake(BaseModel):
         and every candidate's land area (km2)."""
         lat, lon, km2, owner = world.county_cells()
         area = np.bincount(owner[owner >= 0], weights=km2[owner >= 0], minlength=len(world.candidates))
-        reach = 10 ** ((A_LONG + C_M * self.magnitude - self.model_floor(floor)) / B_LONG) + \
-            rupture_half_km(self.magnitude)
+        reach = long_axis_km(self.magnitude, self.model_floor(floor)) + R0_LONG + rupture_half_km(self.magnitude)
         dlat = reach / 111.0                          # a box first: the great circle only inside it
         src = self.source
         dlon = dlat / max(math.cos(math.radians(src[0]) + dlat * math.pi / 180), 0.05)
@@ -441,8 +452,13 @@ class Earthquake(BaseModel):
         ii = self.field(np.concatenate((w.cand_lat, roads.mid_lat)), np.concatenate((w.cand_lon, roads.mid_lon)),
                         floor)
         at_places, at_roads = ii[:len(cands)], ii[len(cands):]
+        field = {"strike_deg": self.strike_deg}        # what a view needs to draw this quake's own field
+        if self.rupture_centre is not None:
+            field["rupture_centre"] = list(self.rupture_centre)
+        if self.isoseismals is not None:
+            field["isoseismals"] = self.isoseismals.model_dump()
         model.recorder.record(model.env.now, "quake", "hazard", "", magnitude=self.magnitude,
-                              epicentre=list(self.epicentre), depth_km=self.depth_km,
+                              epicentre=list(self.epicentre), depth_km=self.depth_km, **field,
                               max_intensity=round(self.peak(), 3),
                               max_at_places=float(at_places.max()),
                               areas_km2=self.areas())

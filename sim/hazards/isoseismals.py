@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DEGREES = ("VI", "VII", "VIII", "IX", "X", "XI")
 Degree = str        # one of DEGREES (checked by `Isoseismals`)
-Area = Annotated[float, Field(gt=0, le=1e7)]      # km2: China is 9.6 million
+Area = Annotated[float, Field(ge=1, le=1e7)]      # km2: China is 9.6 million
 
 
 class Isoseismals(BaseModel):
@@ -36,6 +36,8 @@ class Isoseismals(BaseModel):
     def _zones_nest(self) -> Isoseismals:
         """The degrees run from VI without a gap and each zone lies inside the one below it."""
         unknown = sorted(set(self.areas_km2) - set(DEGREES))
+        if "VI" not in self.areas_km2:
+            raise ValueError("give the area of VI at least (the map's outer zone)")
         if unknown:
             raise ValueError(f"unknown degree {unknown[0]!r}: use {', '.join(DEGREES)}")
         wanted = DEGREES[:len(self.areas_km2)]
@@ -57,7 +59,7 @@ class Isoseismals(BaseModel):
         return np.arange(6.0, 7.0 + len(areas)), np.array(areas + [0.0])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Remap:
     """The monotone map from model intensity to mapped intensity (and back), on a sampled field."""
     model_i: np.ndarray           # model intensities, descending
@@ -67,9 +69,20 @@ class Remap:
 
     @classmethod
     def fit(cls, iso: Isoseismals, intensities: np.ndarray, cell_km2: np.ndarray) -> Remap:
+        """From the model's field sampled on cells; ValueError where the map cannot be laid over it:
+        its VI zone beyond the field's reach, or its top zone smaller than a cell."""
         order = np.argsort(-intensities, kind="stable")
         degrees, areas = iso.cumulative()
-        return cls(intensities[order], np.cumsum(cell_km2[order]), degrees, areas)
+        cumulative = np.cumsum(cell_km2[order])
+        if not len(cumulative) or cumulative[-1] < areas[0]:
+            held = cumulative[-1] if len(cumulative) else 0.0
+            raise ValueError(f"a VI zone of {areas[0]:g} km2 is beyond this quake's field (at most {held:.3g} km2)")
+        if cumulative[0] >= areas[-2]:
+            raise ValueError(f"the top zone ({areas[-2]:g} km2) is smaller than the field's resolution "
+                             f"({cumulative[0]:.2g} km2)")
+        for a in (intensities[order], cumulative):
+            a.flags.writeable = False          # shared through a cache
+        return cls(intensities[order], cumulative, degrees, areas)
 
     def _area_of_model(self, i: np.ndarray) -> np.ndarray:
         return np.interp(-i, -self.model_i, self.model_area)
@@ -88,7 +101,7 @@ class Remap:
         between = (a > top_area) & (a <= self.areas[0])
         ln_areas = np.log(self.areas[:-1])
         out[between] = np.interp(-np.log(a[between]), -ln_areas, self.degrees[:-1])
-        below = a > self.areas[0]
+        below = (a > self.areas[0]) | (i < self.model_i[-1])     # outside the sampled field too
         out[below] = i[below] + self._shift_below()
         return out
 

@@ -175,7 +175,8 @@ def close_destinations(model, hours: np.ndarray, places: list[str], wind: np.nda
         for kind, limit in limits.items():
             spells = grounded_spells(hours, wind[:, j], limit)
             if spells:
-                model.flight_holds.setdefault((places[j], kind), []).extend(spells)
+                model.flight_holds.setdefault((places[j], kind), []).extend(
+                    (begin, end, "wind at destination over the limit") for begin, end in spells)
                 model.flight_holds[(places[j], kind)].sort()
 
 

@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Frozen(BaseModel):
@@ -176,6 +176,14 @@ class Catalogue(Frozen):
     wind_limit_ms: dict[Literal["helicopter", "fixed_wing", "transport"], float]
     water_drops: dict[str, WaterDrop]
     fire_settings: FireSettings
+
+    @model_validator(mode="after")
+    def _every_plan_has_its_headquarters(self) -> Catalogue:
+        """Any trigger set may be a plan's national one, so each names its national headquarters."""
+        missing = sorted(set(self.response_levels) - set(self.national_headquarters))
+        if missing:
+            raise ValueError(f"national_headquarters: name the headquarters of {', '.join(missing)}")
+        return self
 
 
 @cache

@@ -91,11 +91,14 @@ class Site(Strict):
     county: str | None = None
 
 
-class FlightWeather(Strict):
+class WeatherHold(Strict):
     """Weather that kept aircraft from places for a documented spell (low cloud, fog, heavy rain):
-    they arrive after it. A typhoon's wind holds them by itself (`hazards`)."""
+    they arrive after it. A typhoon's wind holds them by itself (`hazards`); `varies.weather` closes
+    bases at random, this holds named places for a known spell."""
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    places: list[str] = Field(min_length=1, max_length=200, description="scenario sites or gazetteer places")
+    places: list[str] = Field(min_length=1, max_length=200,
+                              description="scenario sites, counties (their seat and the scenario's towns in them) "
+                                          "or prefecture seats")
     from_: Instant = Field(alias="from")
     to: Instant
     kinds: list[Literal["helicopter", "fixed_wing"]] = Field(["helicopter", "fixed_wing"], min_length=1)
@@ -103,7 +106,7 @@ class FlightWeather(Strict):
     source: str = Field(min_length=8, max_length=300, description="who documented it, and when")
 
     @model_validator(mode="after")
-    def _to_after_from(self) -> FlightWeather:
+    def _to_after_from(self) -> WeatherHold:
         if self.to <= self.from_:
             raise ValueError(f"to {self.to.isoformat()} is not after from {self.from_.isoformat()}")
         return self
@@ -277,7 +280,7 @@ class Scenario(Strict):
     roads: Roads | None = None
     rail: Roads | None = Field(None, description="a user's railway GraphML instead of the approximate one")
     min_intensity: float = Field(6.0, ge=4, le=10, description="places below this are not affected")
-    weather: list[FlightWeather] = Field([], max_length=100, description="spells that kept aircraft from places")
+    weather_holds: list[WeatherHold] = Field([], max_length=100, description="spells that kept aircraft from places")
     record: list[Fact] = Field([], max_length=100, description="documented facts of a historical event")
 
     @model_validator(mode="after")
@@ -290,6 +293,10 @@ class Scenario(Strict):
             raise ValueError("give duration_h or end")
         if self.hours > MAX_HOURS:
             raise ValueError(f"end is {self.hours:g} h after start; the limit is {MAX_HOURS} h")
+        for w in self.weather_holds:
+            if w.to <= self.start or w.from_ >= self.start + timedelta(hours=self.hours):
+                raise ValueError(f"weather_holds: {w.from_.isoformat()} to {w.to.isoformat()} is outside the scenario "
+                                 f"({self.start.isoformat()}, {self.hours:g} h)")
         return self
 
     @property
@@ -459,14 +466,23 @@ def _air_bridge_problems(air: AirBridge) -> list[tuple[Loc, str]]:
 
 def check_references(s: Scenario) -> list[tuple[Loc, str]]:
     """Names that must exist in the geography and the catalogue, and places inside the region."""
-    return _references(s.region, s.forces, s.sites, s.hazards) + _weather_places(s.weather, s.sites)
+    return _references(s.region, s.forces, s.sites, s.hazards) + _weather_places(s.weather_holds, s.sites)
 
 
-def _weather_places(weather: list[FlightWeather], sites: list[Site]) -> list[tuple[Loc, str]]:
-    """Each place a spell of weather names: one of the scenario's sites, or in the gazetteer."""
-    names = {s.name for s in sites}
-    return [p for i, w in enumerate(weather) for k, name in enumerate(w.places) if name not in names
-            for p in _place(("weather", i, "places", k), name)]
+def _weather_places(holds: list[WeatherHold], sites: list[Site]) -> list[tuple[Loc, str]]:
+    """Each place a spell names: one of the scenario's sites, or a county or city of the gazetteer."""
+    names, geo, out = {s.name for s in sites}, gazetteer(), []
+    for i, w in enumerate(holds):
+        for k, name in enumerate(w.places):
+            if name in names:
+                continue
+            at = ("weather_holds", i, "places", k)
+            try:
+                if geo.find(name).level == "province":
+                    out.append((at, f"'{name}' is a province: name the counties or sites it kept aircraft from"))
+            except KeyError as exc:
+                out.append((at, exc.args[0]))
+    return out
 
 
 def _references(region: Region | None, forces: Forces | None, sites: list[Site | None] | None,

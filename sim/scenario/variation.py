@@ -103,14 +103,19 @@ def vary_hazards(hazards: list, varies: Varies, rng: np.random.Generator) -> lis
         angle = rng.uniform(0, 2 * math.pi)
         lat = hz.epicentre[0] + dist_km * math.cos(angle) / KM_PER_DEG_LAT
         lon = hz.epicentre[1] + dist_km * math.sin(angle) / (KM_PER_DEG_LAT * math.cos(math.radians(hz.epicentre[0])))
-        out.append(hz.model_copy(update={"magnitude": float(np.clip(mag, 4.0, 9.5)), "epicentre": (lat, lon)}))
+        moved = {"magnitude": float(np.clip(mag, 4.0, 9.5)), "epicentre": (lat, lon)}
+        if hz.rupture_centre is not None:      # the rupture moves with its epicentre
+            moved["rupture_centre"] = (hz.rupture_centre[0] + lat - hz.epicentre[0],
+                                       hz.rupture_centre[1] + lon - hz.epicentre[1])
+        out.append(hz.model_copy(update=moved))
     second = varies.second_quake
     if second is not None:
         happens = rng.random() < second.p
         mag, at = second.magnitude.sample(rng), max(0.0, second.at_min.sample(rng))
         if happens and hazards:
             update = {"epicentre": second.epicentre, "magnitude": float(np.clip(mag, 4.0, 9.5)),
-                      "depth_km": second.depth_km, "strike_deg": None, "at_min": at}
+                      "depth_km": second.depth_km, "strike_deg": None, "at_min": at,
+                      "rupture_centre": None, "isoseismals": None}        # its own field, not the first's
             out.append(hazards[0].model_copy(update=update))
     return out
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.hazards.earthquake import Earthquake
 from sim.metrics import TWO_HOURS_MIN
 from sim.scenario.catalogue import AircraftType, AviationSettings, Catalogue, load_catalogue
 from sim.scenario.schema import AviationForce, LoadedScenario, Scenario
@@ -225,7 +226,7 @@ def scope_sites(scenario: Scenario, world: World, prone_dir: Path = PRONE_DIR) -
     chosen: dict[str, Place] = {}
     cands = world.candidates
     lat, lon = world.cand_lat, world.cand_lon
-    for hz in scenario.hazards:
+    for hz in (h for h in scenario.hazards if isinstance(h, Earthquake)):
         ii = hz.field(lat, lon, scenario.min_intensity)
         chosen.update((p.id, p) for p, v in zip(cands, ii) if v >= scenario.min_intensity and p.population > 0)
     if scenario.scope and scenario.scope.disaster_prone:
