@@ -108,6 +108,7 @@ def test_sobol_analysis_ranks_the_parameter_that_drives_the_kpi(write, tmp_path)
     idx = sobol_indices(out, read_manifest(out), "rescue.deaths")
     assert idx["hazards[0].magnitude"]["ST"] > 0.5
     assert abs(idx["title"]["ST"]) < 0.1        # the title changes nothing in the model
+    assert sobol_indices(out, read_manifest(out), "rescue.deaths") == idx       # the bootstrap CIs too
 
 
 def test_bad_sweep_file_gets_file_line_errors(write, capsys):
