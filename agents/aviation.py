@@ -51,6 +51,7 @@ class AviationAsset(mesa.Agent):
         self.missions = simpy.Store(model.env)
         self.flown_km = 0.0
         self.grounded_until = 0.0     # weather closes the base until this minute
+        self.cleared = False          # its flight plan for this operation approved (at its first take-off)
         self._daylight = daylight_windows(model.spec.start, model.spec.hours, base.lat, base.lon)
         model.env.process(self.run())
 
@@ -98,14 +99,17 @@ class AviationAsset(mesa.Agent):
         return route.km / self.kmh * 60 + route.stops * self.spec.refuel_min
 
     def ready_delay(self, now: float) -> float:
-        """Alert-to-airborne from now: after weather reopens the base, and at civil dawn if day-only."""
+        """Alert-to-airborne from now: after weather reopens the base, at civil dawn if day-only, and
+        not before its flight plan is approved (the plan's `flight_plan_min`, on its first tasking)."""
         weather = max(0.0, self.grounded_until - now)
         wait = self._wait_for_daylight(now + weather)
         if wait == 0:
-            return weather + self.spec.alert_min.day
-        if self.spec.night:
-            return weather + self.spec.alert_min.night
-        return weather + wait + self.spec.alert_min.day
+            ready = weather + self.spec.alert_min.day
+        elif self.spec.night:
+            ready = weather + self.spec.alert_min.night
+        else:
+            ready = weather + wait + self.spec.alert_min.day
+        return ready if self.cleared else max(ready, self.model.plan.dispatch.flight_plan_min)
 
     def _wait_for_daylight(self, now: float) -> float:
         """Minutes from `now` to civil dawn at base (0 by day), from windows computed once per base."""
@@ -132,6 +136,7 @@ class AviationAsset(mesa.Agent):
     def _launch(self, mission: Mission):
         self.status = "preparing"
         yield self.model.env.timeout(self.ready_delay(self.model.env.now))
+        self.cleared = True
         self._record("launch", self.base.icao, mission=mission.kind, site=mission.group.place.id)
 
     def _rescue(self, mission: Mission):

@@ -96,6 +96,8 @@ STEPS = (
     Step("effect-airbridge", (f"{SIM} effect scenarios/luding-2022.yaml {AIRBRIDGE} --runs 20",), cheap=False),
     Step("effect-weather", (f"{SIM} effect scenarios/ludian-2014.yaml --set 'weather_holds=[]' --runs 20",),
          cheap=False),
+    Step("effect-flight-plan", (f"{SIM} effect scenarios/luding-2022.yaml --set plan.dispatch.flight_plan_min=60 "
+                                "--runs 20",), cheap=False),
     Step("sweep-lives", (f"{SIM} sweep scenarios/sweeps/luding-helicopter-lives.yaml",
                          f"{SIM} analyze {LIVES} --kpi rescue.deaths --kpi rescue.critical_deaths"),
          cheap=False, fresh=(LIVES,),

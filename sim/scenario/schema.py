@@ -213,6 +213,10 @@ class Dispatch(Strict):
     relief: Literal["nearest_depot"] = "nearest_depot"
     reserve_share: float = Field(0.0, ge=0, lt=1, description="aircraft per base held back below level I")
     airlift_share: float = Field(0.0, ge=0, le=1, description="helicopters kept for supply airlift")
+    flight_plan_min: Minutes = Field(
+        0.0, description="an aircraft's first take-off comes at least this long after it is tasked: the flight plan "
+                         "filed and approved (60 for general aviation: a temporary flight plan for disaster relief is "
+                         "filed at least 1 h before flying, 通用航空飞行管制条例 2003)")
 
 
 class MutualAid(Strict):
