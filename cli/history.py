@@ -135,21 +135,28 @@ def calibration_table(report: dict):
     from rich.table import Table
     over = "over the official maps" if report["over_map"] else "over the model's intensity"
     t = Table(title=f"PAGER China, published vs refitted without each quake · {len(report['rows'])} quakes {over}")
-    for col in ("quake", "record", "published", "log10", "fit on the others", "log10", "its theta, beta"):
+    for col in ("quake", "record", "published", "log10", "fit on the others", "log10", "its theta, beta",
+                "cited counts: people, deaths"):
         t.add_column(col, justify="left" if col == "quake" else "right")
     for r in report["rows"]:
         t.add_row(r["quake"], _number(r["record"]), _number(r["published"]), f"{r['published_log10']:+.2f}",
-                  _number(r["loo"]), f"{r['loo_log10']:+.2f}", f"{r['loo_theta']:.2f}, {r['loo_beta']:.3f}")
+                  _number(r["loo"]), f"{r['loo_log10']:+.2f}", f"{r['loo_theta']:.2f}, {r['loo_beta']:.3f}",
+                  f"{r['counted_people']:.0%}, {r['counted_deaths']:.0%}")
     return t
 
 
 def calibration_lines(report: dict) -> list[str]:
     """The medians, the fit on all, and the out-of-sample check, one line each."""
-    from sim.hazards.earthquake import PAGER_BETA, PAGER_THETA
+    from sim.hazards.earthquake import PAGER_BETA, PAGER_G, PAGER_THETA
     lines = [f"median |log10|: published {report['published_median']:.2f}, leave-one-out {report['loo_median']:.2f}; "
              f"mean: {report['published_mean']:.2f}, {report['loo_mean']:.2f}",
              f"published theta {PAGER_THETA:.2f}, beta {PAGER_BETA:.3f}; fitted on all theta {report['theta']:.2f}, "
              f"beta {report['beta']:.3f}"]
+    se = report["stated_error"]
+    lines.append(f"against PAGER's own stated error for China (G = {PAGER_G:.2f} on ln deaths): median |log10| "
+                 f"{se['measured_median']:.2f} measured, {se['expected_median']:.2f} expected; sum z² "
+                 f"{se['chi2']:.1f} on {se['n']} quakes (p = {se['chi2_p']:.2f}), mean z {se['mean_z']:+.2f} "
+                 f"(bias p = {se['bias_p']:.2f})")
     oos = report["out_of_sample"]
     if oos:
         tried = ", ".join(f"{r['quake']} {r['published_log10']:+.2f} -> {r['refit_log10']:+.2f}" for r in oos["rows"])

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from sim.experiments.calibrate import LEVELS, Quake, expected_deaths, exposure, fit, leave_one_out, quakes
+from sim.experiments.calibrate import LEVELS, Quake, expected_deaths, exposure, fit, leave_one_out, quakes, stated_error
 from sim.hazards.earthquake import PAGER_BETA, PAGER_THETA, Earthquake, _blend
 from sim.model import ResponseModel
 from sim.scenario.schema import load_scenario
@@ -20,7 +20,7 @@ def test_exposure_gives_the_expected_deaths_the_model_draws_from():
     w, floor = model.world, model.spec.min_intensity
     quake = next(h for h in model.spec.hazards if isinstance(h, Earthquake))
     rates, at = quake.county_exposure(w, floor), quake.field(w.cand_lat, w.cand_lon, floor)
-    drawn = sum(p.population * _blend(v, rates.get(i)) for i, (p, v) in enumerate(zip(w.candidates, at))
+    drawn = sum(p.population * _blend(p, v, rates.get(i)) for i, (p, v) in enumerate(zip(w.candidates, at))
                 if v >= floor and p.population > 0)
     e = exposure(quake, w, floor)
     assert expected_deaths(e, PAGER_THETA, PAGER_BETA) == pytest.approx(drawn, rel=1e-9)
@@ -48,11 +48,23 @@ def test_leave_one_out_predicts_each_quake_from_the_others():
     assert {q.name for q in mapped} == {"luding-2022", "jishishan-2023", "jiuzhaigou-2017"}
 
 
+def test_the_published_errors_are_the_error_pager_states_for_china():
+    """The bundled quakes' errors, set against PAGER's own G: neither too large (chi-square) nor one-sided
+    (bias); and the check itself flags errors three times G or all of one sign."""
+    sample = quakes(sorted((ROOT / "scenarios").glob("*-20[0-9][0-9].yaml")))
+    check = stated_error([r["published_log10"] for r in leave_one_out(sample)["rows"]])
+    assert check["n"] == 6 and check["chi2_p"] > 0.05 and check["bias_p"] > 0.05
+    assert check["expected_median"] == pytest.approx(0.59, abs=0.005)
+    assert stated_error([2.6, -2.6, 2.6, -2.6, 2.6, -2.6])["chi2_p"] < 0.001       # |z| ~ 3
+    assert stated_error([0.9] * 6)["bias_p"] < 0.02      # every quake over by x8: just detectable, G is wide
+
+
 def test_calibrate_command_prints_the_table_and_refuses_too_few_quakes():
     out = subprocess.run([sys.executable, "run_sim.py", "calibrate"], cwd=ROOT, capture_output=True, text=True,
                          timeout=300)
     assert out.returncode == 0, out.stderr
     assert "leave-one-out" in out.stdout and "fitted over the official maps" in out.stdout
+    assert "stated error for China" in out.stdout
     one = subprocess.run([sys.executable, "run_sim.py", "calibrate", str(LUDING)], cwd=ROOT, capture_output=True,
                          text=True, timeout=300)
     assert one.returncode == 2 and "needs 3" in one.stderr

@@ -6,6 +6,11 @@ at its seat and the rest spread over its land (`Earthquake.shaken_cells`), a tow
 town. Its expected deaths are sum_n E_n nu(n; theta, beta), PAGER's closed form, which the model's
 runs scatter around (they add who is reached in time). theta and beta are fitted by least squares on
 ln(expected / record) (the log residual Jaiswal & Wald 2010 fit on), starting from the published values.
+
+Is the published model's error on these quakes the error it states? PAGER gives China's uncertainty as
+ln(deaths) ~ N(ln(expected), G), G = 2.013 (`PAGER_G`). Then z = ln(expected / record) / G is standard
+normal per quake: sum z^2 is chi-square with n degrees of freedom, sqrt(n) mean(z) is standard normal (a
+bias test), and the median |log10| error to expect is 0.6745 G / ln 10 = 0.59 (`stated_error`).
 """
 from __future__ import annotations
 
@@ -16,14 +21,17 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import ndtr
+from scipy.stats import chi2, norm
 
 from sim.experiments.history import official_map
-from sim.hazards.earthquake import PAGER_BETA, PAGER_MAX_S, PAGER_THETA, URBAN_SHARE, Earthquake, pager_level
+from sim.hazards.earthquake import PAGER_BETA, PAGER_G, PAGER_MAX_S, PAGER_THETA, Earthquake, pager_level
 from sim.scenario.catalogue import load_catalogue
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.schema import LoadedScenario, load_scenario
 from sim.world.world import build_world
 
+LN10 = float(np.log(10.0))
+CITED = ("census", "cited")                                 # population sources that are counts with a source
 LEVELS = np.arange(int(PAGER_MAX_S) + 1, dtype=float)      # PAGER levels 0..10 (10: X and above)
 
 
@@ -33,26 +41,38 @@ class Quake:
     name: str
     record: float               # deaths and missing
     exposure: np.ndarray        # people at each of LEVELS
+    counted: np.ndarray | None = None    # of them, people whose place's figure is a cited count
 
 
-def exposure(quake: Earthquake, world, floor: float) -> np.ndarray:
-    """People at each PAGER level as the model places them (the exposure behind its deaths)."""
+def exposure(quake: Earthquake, world, floor: float, cited_only: bool = False) -> np.ndarray:
+    """People at each PAGER level as the model places them (the exposure behind its deaths); with
+    `cited_only`, only the people of places whose figure is a cited count (`Place.population_source`)."""
     who, level, km2, area = quake.shaken_cells(world, floor)
     top = len(LEVELS) - 1
     level = np.minimum(level, top).astype(int)
     out = np.zeros(len(LEVELS))
     at = quake.field(world.cand_lat, world.cand_lon, floor)
     for i, (place, v) in enumerate(zip(world.candidates, at)):
-        if v < floor or place.population <= 0:
+        if v < floor or place.population <= 0 or (cited_only and place.population_source not in CITED):
             continue
         seat = min(int(pager_level(v)), top)
         mine = who == i
         if mine.any() and area[i] > 0:
-            out[seat] += URBAN_SHARE * place.population
-            out += (1 - URBAN_SHARE) * place.population * np.bincount(level[mine], km2[mine], len(LEVELS)) / area[i]
+            spread = np.bincount(level[mine], km2[mine], len(LEVELS)) / area[i]
+            out[seat] += place.seat_share * place.population
+            out += (1 - place.seat_share) * place.population * spread
         else:
             out[seat] += place.population
     return out
+
+
+def counted_share(q: Quake) -> tuple[float, float]:
+    """Share of a quake's exposed people (VI and above), and of its expected deaths, that rest on cited
+    counts: how much of the exposure is real figures rather than a scenario's estimate."""
+    people = q.exposure[6:].sum()
+    deaths = expected_deaths(q.exposure, PAGER_THETA, PAGER_BETA)
+    return (float(q.counted[6:].sum() / people) if people else 0.0,
+            float(expected_deaths(q.counted, PAGER_THETA, PAGER_BETA) / deaths) if deaths else 0.0)
 
 
 def quakes(paths: list[Path], over_map: bool = False) -> list[Quake]:
@@ -70,14 +90,17 @@ def quakes(paths: list[Path], over_map: bool = False) -> list[Quake]:
             if mapped is None:
                 continue
             loaded = apply_overrides(loaded, dict([mapped]))
-        out.append(Quake(loaded.scenario.scenario, float(record), _exposure(loaded)))
+        out.append(Quake(loaded.scenario.scenario, float(record), *_exposure(loaded)))
     return out
 
 
-def _exposure(loaded: LoadedScenario) -> np.ndarray:
+def _exposure(loaded: LoadedScenario) -> tuple[np.ndarray, np.ndarray]:
+    """All the exposed people per level, and those counted by cited figures."""
     spec = loaded.effective()
     quake = next(h for h in spec.hazards if isinstance(h, Earthquake))
-    return exposure(quake, build_world(spec, load_catalogue()), spec.min_intensity)
+    world = build_world(spec, load_catalogue())
+    return (exposure(quake, world, spec.min_intensity),
+            exposure(quake, world, spec.min_intensity, cited_only=True))
 
 
 def expected_deaths(e: np.ndarray, theta: float, beta: float) -> float:
@@ -101,7 +124,8 @@ def fit(sample: list[Quake]) -> tuple[float, float]:
 
 def leave_one_out(sample: list[Quake]) -> dict[str, Any]:
     """Per quake: the record, PAGER's published prediction and the prediction of a fit on the others,
-    with their log10 errors; the fit on all; median and mean |log10| of both."""
+    with their log10 errors and the shares of people and deaths on cited counts; the fit on all; median
+    and mean |log10| of both."""
     rows = []
     for k, q in enumerate(sample):
         theta, beta = fit(sample[:k] + sample[k + 1:])
@@ -109,7 +133,9 @@ def leave_one_out(sample: list[Quake]) -> dict[str, Any]:
         refit = expected_deaths(q.exposure, theta, beta)
         rows.append({"quake": q.name, "record": q.record, "published": published, "loo": refit,
                      "loo_theta": theta, "loo_beta": beta,
-                     "published_log10": _log10(published / q.record), "loo_log10": _log10(refit / q.record)})
+                     "published_log10": _log10(published / q.record), "loo_log10": _log10(refit / q.record),
+                     **(dict(zip(("counted_people", "counted_deaths"), counted_share(q))) if q.counted is not None
+                        else {})})
     theta, beta = fit(sample)
     summary = {f"{k}_{stat}": float(fn([abs(r[f"{k}_log10"]) for r in rows]))
                for k in ("published", "loo") for stat, fn in (("median", np.median), ("mean", np.mean))}
@@ -133,12 +159,26 @@ def calibration(paths: list[Path], over_map: bool = False) -> dict[str, Any] | N
     sample = quakes(paths, over_map)
     if len(sample) < 3:
         return None
-    report = {"over_map": over_map, **leave_one_out(sample), "out_of_sample": None}
+    loo = leave_one_out(sample)
+    report = {"over_map": over_map, **loo, "out_of_sample": None,
+              "stated_error": stated_error([r["published_log10"] for r in loo["rows"]])}
     mapped = [] if over_map else quakes(paths, over_map=True)
     unseen = [q for q in sample if q.name not in {m.name for m in mapped}]
     if len(mapped) >= 2 and unseen:
         report["out_of_sample"] = out_of_sample(mapped, unseen)
     return report
+
+
+def stated_error(log10_errors: list[float], g: float = PAGER_G) -> dict[str, float]:
+    """How the published model's errors sit against its own stated uncertainty G (on ln deaths):
+    chi-square of sum z^2 (p: the chance of errors at least this large if G is right), the mean z and the
+    two-sided p of a bias that large, and the median |log10| that G predicts beside the one measured."""
+    z = np.asarray(log10_errors) * LN10 / g
+    n = len(z)
+    return {"n": n, "chi2": float(z @ z), "chi2_p": float(chi2.sf(z @ z, n)), "mean_z": float(z.mean()),
+            "bias_p": float(2 * norm.sf(abs(z.mean()) * np.sqrt(n))),
+            "expected_median": float(norm.ppf(0.75) * g / LN10),
+            "measured_median": float(np.median(np.abs(log10_errors)))}
 
 
 def _log10(ratio: float) -> float:

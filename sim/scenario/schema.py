@@ -82,13 +82,19 @@ class Scope(Strict):
 
 
 class Site(Strict):
-    """A place below county level (a town) or a census override for a county."""
+    """A place below county level (a town), or a county with its seat's position and elevation (and a
+    population over its census figure, `sim/world/census.py`, only with a reason)."""
     name: str
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    population: int = Field(gt=0, le=MAX_POPULATION)
+    population: int | None = Field(None, gt=0, le=MAX_POPULATION,
+                                   description="a town's people; a county's is its census figure unless given")
     elevation_m: float | None = None
     county: str | None = None
+    source: str | None = Field(None, min_length=8, max_length=300,
+                               description="the census or publication the population comes from")
+    urban_share: float | None = Field(None, ge=0, le=1, description="a county's census urbanisation rate: the "
+                                      "share of its people at its seat (default China's, 63.9 % in 2020)")
 
 
 class WeatherHold(Strict):
@@ -508,9 +514,22 @@ def _references(region: Region | None, forces: Forces | None, sites: list[Site |
     for i, site in enumerate(sites or []):
         if site is not None and site.county:
             out.extend(_place(("sites", i, "county"), site.county))
+        if site is not None and not _is_county(site):
+            if site.urban_share is not None:
+                out.append((("sites", i, "urban_share"), f"'{site.name}' is a town, whose people are all at the "
+                                                          "town: urban_share is for a county's census figures"))
+            if site.population is None:
+                out.append((("sites", i, "population"), f"'{site.name}' is a town: give its population (a county "
+                                                         "has its census figure)"))
     if region is not None:
         out.extend(_outside_region(region, hazards or []))
     return out
+
+
+def _is_county(site: Site) -> bool:
+    """Whether a site overrides a county of the gazetteer (else it adds a town)."""
+    known = None if site.county else gazetteer().lookup(site.name)
+    return known is not None and known.level == "county"
 
 
 def _references_of_valid_parts(doc: YamlDoc) -> list[str]:

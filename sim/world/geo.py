@@ -26,6 +26,7 @@ import numpy as np
 EARTH_RADIUS_KM = 6371.0088
 PLACEHOLDER_NAMES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 POPULATION_RADIUS_KM = 30.0   # a GeoNames city counts toward the county seat nearest to it within this
+URBAN_SHARE = 0.6389          # urban share of China's people, 7th census 2020 (NBS communiqué No. 7, 2021-05-11)
 
 Level = Literal["province", "city", "county", "site"]
 
@@ -40,7 +41,15 @@ class Place:
     province: str         # adcode of the province
     city: str             # adcode of the prefecture (== id for cities, "" for provinces)
     population: int
-    population_source: str
+    population_source: str    # "geonames", "province median", "census" (sim/world/census.py), "cited" (a
+                              # scenario's figure with its source) or "scenario" (its own estimate)
+    urban_share: float | None = None    # a county's census urbanisation rate (sim/world/census.py, or its scenario's)
+
+    @property
+    def seat_share(self) -> float:
+        """Share of a county's people placed at its seat (the rest spread over its land): its own
+        census urbanisation rate where the scenario gives one, else China's."""
+        return URBAN_SHARE if self.urban_share is None else self.urban_share
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +115,8 @@ def _geonames_cn() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _county_populations(counties: list[tuple[str, float, float]]) -> dict[str, tuple[int, str]]:
     """Urban population per county seat from GeoNames; counties with none get their province's median.
 
-    GeoNames lists cities of 15,000+ people, so this is a floor for rural counties: scenarios
-    override it with census figures where it matters (see `sites:` in the schema).
+    GeoNames lists cities of 15,000+ people, so this is a floor for rural counties: a scenario's world
+    replaces it by the census (sim/world/census.py) for every county the census table holds.
     """
     from scipy.spatial import cKDTree  # only when the cache is rebuilt
     glat, glon, gpop = _geonames_cn()

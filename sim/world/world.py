@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from sim.scenario.catalogue import Catalogue
-from sim.scenario.schema import Scenario
-from sim.world import boundaries, terrain
+from sim.scenario.schema import Scenario, Site
+from sim.world import boundaries, census, terrain
 from sim.world.bases import base_place
 from sim.world.geo import Airport, Place, gazetteer, haversine_km
 from sim.world.rail import build_rail
@@ -93,23 +93,45 @@ class World:
         return self._airport_km[key]
 
 
+def _counted(county: Place, year: int) -> Place:
+    """A county with its census people and urban share in `year` (sim/world/census.py), where counted."""
+    found = census.estimate(county.id, year)
+    if found is None:
+        return county
+    return replace(county, population=found[0], population_source="census", urban_share=found[1])
+
+
+def _overridden(county: Place, site: Site) -> Place:
+    """A county as a scenario's site gives it: its own population and urban share, where given."""
+    if site.population is not None:
+        county = replace(county, population=site.population, population_source=_source(site))
+    if site.urban_share is not None:
+        county = replace(county, urban_share=site.urban_share)
+    return county
+
+
+def _source(site: Site) -> str:
+    """Where a site's population comes from: a cited census or publication, or the scenario's own word."""
+    return "cited" if site.source else "scenario"
+
+
 def build_world(s: Scenario, cat: Catalogue) -> World:
     """Places, roads and airports for one scenario."""
     geo = gazetteer()
-    counties = {p.id: p for p in geo.counties_in(s.region.provinces)}
+    counties = {p.id: _counted(p, s.start.year) for p in geo.counties_in(s.region.provinces)}
     places: dict[str, Place] = {}
     county_of: dict[str, str] = {}
     elevation: dict[str, float] = {}
     for i, site in enumerate(s.sites):
         known = geo.lookup(site.name)
         if known is not None and known.level == "county":
-            counties[known.id] = replace(known, population=site.population, population_source="scenario")
+            counties[known.id] = _overridden(counties.get(known.id, known), site)
             sid = known.id
         else:
             county = geo.find(site.county) if site.county else _nearest(list(counties.values()), site.lat, site.lon)
             sid = f"site:{i}:{site.name}"
             places[sid] = Place(sid, site.name, "site", site.lat, site.lon, county.province, county.city,
-                                site.population, "scenario")
+                                site.population, _source(site))
             county_of[sid] = county.id
             if county.id in counties:
                 c = counties[county.id]
