@@ -83,8 +83,11 @@ def summarize(events: Iterable[Event]) -> dict[str, Any]:
 
 
 def worst_hit(impacts: dict[str, dict[str, Any]]) -> str | None:
-    """The worst-hit site: the most killed at impact, then the most people, then the key (a fixed order)."""
-    return max(impacts, key=lambda k: (impacts[k]["killed"], impacts[k]["population"], k), default=None)
+    """The worst-hit site: the one shaken hardest (the records' "over the epicentre": a county's own
+    toll grows with its people, so the most killed is often a populous county, not the epicentral
+    town), then the most killed, the most people, the key (a fixed order)."""
+    return max(impacts, key=lambda k: (impacts[k].get("intensity", 0.0), impacts[k]["killed"],
+                                       impacts[k]["population"], k), default=None)
 
 
 def _over_worst(impacts: dict[str, dict[str, Any]], arrival: dict[str, float | None]) -> float | None:

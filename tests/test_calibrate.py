@@ -48,7 +48,7 @@ def test_leave_one_out_predicts_each_quake_from_the_others():
     assert {q.name for q in mapped} == {"luding-2022", "jishishan-2023", "jiuzhaigou-2017"}
 
 
-def test_the_published_errors_are_the_error_pager_states_for_china():
+def test_the_published_errors_are_within_the_error_pager_states_for_china():
     """The bundled quakes' errors, set against PAGER's own G: neither too large (chi-square) nor one-sided
     (bias); and the check itself flags errors three times G or all of one sign."""
     sample = quakes(sorted((ROOT / "scenarios").glob("*-20[0-9][0-9].yaml")))

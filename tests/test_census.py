@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 
 import openpyxl
 import pytest
@@ -22,12 +23,20 @@ def test_the_table_gives_the_communiques_figures_for_2020(adcode, people):
     assert census.table()[adcode][2020].people == people
 
 
-def test_a_year_between_the_censuses_is_interpolated_and_outside_them_the_nearer_census_holds():
+def test_a_date_between_the_censuses_is_interpolated_and_outside_them_the_nearer_census_holds():
     a, b = census.table()["513225"][2010], census.table()["513225"][2020]        # 九寨沟县: 81,394 -> 66,055
-    assert census.estimate("513225", 2015)[0] == round((a.people + b.people) / 2)
-    assert census.estimate("513225000000", 2008) == (a.people, a.urban / a.people)      # gazetteer ids too
-    assert census.estimate("513225", 2026) == (b.people, b.urban / b.people)
-    assert census.estimate("999999", 2020) is None
+    assert census.estimate("513225", date(2015, 11, 1))[0] == pytest.approx((a.people + b.people) / 2, abs=5)
+    assert census.estimate("513225000000", date(2008, 5, 12)) == (a.people, a.urban / a.people)  # gazetteer ids
+    assert census.estimate("513225", date(2026, 1, 1)) == (b.people, b.urban / b.people)
+    assert census.estimate("999999", date(2020, 11, 1)) is None
+
+
+def test_counts_of_two_territories_keep_only_the_later():
+    """静安区 took in 闸北区 in 2015 (246,788 -> 975,707): the 2010 count is of another territory."""
+    assert set(census.table()["310106"]) == {2020}
+    kept = census.consistent(census.Count(100, 50), census.Count(190, 90))
+    assert kept == (census.Count(100, 50), census.Count(190, 90))
+    assert census.consistent(census.Count(100, 50), census.Count(250, 90))[0] is None
 
 
 def test_every_county_of_the_gazetteer_but_a_handful_is_counted():
@@ -36,22 +45,29 @@ def test_every_county_of_the_gazetteer_but_a_handful_is_counted():
     assert sum(p.id[:6] in census.table() for p in counties) / len(counties) > 0.99
 
 
-def test_a_county_renamed_since_2010_is_matched_by_its_name_and_a_reused_code_is_not(tmp_path):
-    rows = [("511803", "名山县", census.Count(256_484, 52_131)), ("511899", "别的县", census.Count(10, 1)),
-            ("513000", "雅安市", census.Count(1, 1))]
-    found = census.match([("511822", "名山区"), ("511899", "新的区")], rows)
-    assert found == {"511822": census.Count(256_484, 52_131)}
+def test_renamed_and_recoded_counties_are_matched_and_another_countys_row_never_is():
+    rows = [("511803", "名山县", census.Count(256_484, 52_131)),     # recoded: 名山县 -> 名山区 at 511822 here
+            ("130502", "襄都区", census.Count(426_224, 1)),           # renamed at its code: 桥东区 -> 襄都区
+            ("130702", "桥东区", census.Count(279_616, 1)),           # another prefecture's 桥东区, a current code
+            ("652201", "和田巿", census.Count(322_300, 1)),           # the 2010 table's 巿
+            ("511899", "别的县", census.Count(10, 1)), ("513000", "雅安市", census.Count(1, 1))]
+    counties = [("511822", "名山区"), ("511899", "新的区"), ("130502", "桥东区"), ("130702", "桥东区"),
+                ("652201", "和田市"), ("511802", "别的县")]
+    found = census.match(counties, rows)
+    assert found == {"511822": rows[0][2], "130502": rows[1][2], "130702": rows[2][2], "652201": rows[3][2]}
 
 
 def test_a_workbook_is_read_as_the_leiii_layout(tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["区划代码", "省", "市", "区县", "人口数_合计", "男", "女", "性别比", "少数民族", "城镇人口"])
-    sheet.append([511800, "四川省", "雅安市", "雅安市", 1_434_603, 0, 0, 0, 0, 757_151])      # a prefecture: skipped
+    sheet.append([510000, "四川省", "四川省", "四川省", 83_674_866, 0, 0, 0, 0, 1])             # a province: skipped
+    sheet.append([441900, "广东省", "东莞市", "东莞市", 1_000, 0, 0, 0, 0, 900])               # a city without counties
     sheet.append([511801, "四川省", "雅安市", "市辖区", 1, 0, 0, 0, 0, 1])                     # skipped
     sheet.append([511824, "四川省", "雅安市", "石棉县", 114_116, 0, 0, 0, 0, 87_277])
     book.save(tmp_path / "c2020.xlsx")
-    assert census._read(tmp_path / "c2020.xlsx", 0, 3, 4, 9) == [("511824", "石棉县", census.Count(114_116, 87_277))]
+    assert census._read(tmp_path / "c2020.xlsx", 0, 3, 4, 9) == [
+        ("441900", "东莞市", census.Count(1_000, 900)), ("511824", "石棉县", census.Count(114_116, 87_277))]
 
 
 def test_a_scenario_world_takes_the_census_and_its_towns_come_out_of_their_county():

@@ -89,6 +89,9 @@ def test_first_aircraft_over_the_worst_hit_place_and_relocated_people():
               Event(90, "order", "player", "A", {"order": "evacuate", "people": 250})]
     kpis = summarize(events)
     assert kpis["aviation.first_over_worst_min"] == 75          # B, the most killed, not the first reached
+    town = Event(0, "impact", "hazard", "C", {**hit, "intensity": 9.1, "killed": 3, "homeless": 10, "population": 90})
+    assert summarize(events + [town, Event(200, "arrive", "aircraft:3", "C", {"mission": "rescue"})])[
+        "aviation.first_over_worst_min"] == 200                 # C, shaken hardest, though it lost fewer
     assert kpis["relief.relocated"] == 50 + 250 + 300          # warned away; A ordered out (> homeless); B homeless
 
 

@@ -93,8 +93,8 @@ class Site(Strict):
     county: str | None = None
     source: str | None = Field(None, min_length=8, max_length=300,
                                description="the census or publication the population comes from")
-    urban_share: float | None = Field(None, ge=0, le=1, description="a county's census urbanisation rate: the "
-                                      "share of its people at its seat (default China's, 63.9 % in 2020)")
+    urban_share: float | None = Field(None, ge=0, le=1, description="a county's share of people at its seat "
+                                      "(default: its census urban share, sim/world/census.py)")
 
 
 class WeatherHold(Strict):
@@ -527,8 +527,8 @@ def _references(region: Region | None, forces: Forces | None, sites: list[Site |
 
 
 def _is_county(site: Site) -> bool:
-    """Whether a site overrides a county of the gazetteer (else it adds a town)."""
-    known = None if site.county else gazetteer().lookup(site.name)
+    """Whether a site names a county of the gazetteer (else it adds a town), as `build_world` reads it."""
+    known = gazetteer().lookup(site.name)
     return known is not None and known.level == "county"
 
 

@@ -47,8 +47,8 @@ class Place:
 
     @property
     def seat_share(self) -> float:
-        """Share of a county's people placed at its seat (the rest spread over its land): its own
-        census urbanisation rate where the scenario gives one, else China's."""
+        """Share of a county's people placed at its seat (the rest spread over its land): its census
+        urban share (or its scenario's), else China's."""
         return URBAN_SHARE if self.urban_share is None else self.urban_share
 
 

@@ -8,6 +8,7 @@ geodesic area of its amap polygon (sim/world/boundaries.py), so density is peopl
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -93,9 +94,9 @@ class World:
         return self._airport_km[key]
 
 
-def _counted(county: Place, year: int) -> Place:
-    """A county with its census people and urban share in `year` (sim/world/census.py), where counted."""
-    found = census.estimate(county.id, year)
+def _counted(county: Place, when: date) -> Place:
+    """A county with its census people and urban share on `when` (sim/world/census.py), where counted."""
+    found = census.estimate(county.id, when)
     if found is None:
         return county
     return replace(county, population=found[0], population_source="census", urban_share=found[1])
@@ -118,14 +119,14 @@ def _source(site: Site) -> str:
 def build_world(s: Scenario, cat: Catalogue) -> World:
     """Places, roads and airports for one scenario."""
     geo = gazetteer()
-    counties = {p.id: _counted(p, s.start.year) for p in geo.counties_in(s.region.provinces)}
+    counties = {p.id: _counted(p, s.start.date()) for p in geo.counties_in(s.region.provinces)}
     places: dict[str, Place] = {}
     county_of: dict[str, str] = {}
     elevation: dict[str, float] = {}
     for i, site in enumerate(s.sites):
         known = geo.lookup(site.name)
         if known is not None and known.level == "county":
-            counties[known.id] = _overridden(counties.get(known.id, known), site)
+            counties[known.id] = _overridden(counties.get(known.id) or _counted(known, s.start.date()), site)
             sid = known.id
         else:
             county = geo.find(site.county) if site.county else _nearest(list(counties.values()), site.lat, site.lon)
