@@ -62,21 +62,39 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _change(pair: dict) -> str:
+    """A paired change and its interval, e.g. '-3.9 [-8.2, +0.5]'."""
+    if not pair["n"]:
+        return "n/a"
+    lo, hi = pair["ci95"]
+    return f"{pair['diff']:+.2g} [{lo:+.2g}, {hi:+.2g}]"
+
+
 def _print(rows: list[dict], by: list[str], kpis: list[str]) -> None:
-    t = Table(title="KPI mean [95 % CI] per parameter point")
-    for b in by:
-        t.add_column(b)
-    for k in kpis:
-        t.add_column(k)
-    t.add_column("runs (failed)")
-    for r in rows[:60]:
-        cells = [str(r[f"param.{b}"]) if not isinstance(r[f"param.{b}"], float) else f"{r[f'param.{b}']:.3g}"
-                 for b in by]
-        for k in kpis:
-            m, ci = r[f"{k}.mean"], r[f"{k}.ci95"]
-            cells.append("n/a" if m is None else f"{m:.3g} [{ci[0]:.3g}, {ci[1]:.3g}]")
-        cells.append(f"{r['runs']} ({r['failed']})")
-        t.add_row(*cells)
-    console.print(t)
+    """The means per point; then, for a one-parameter grid, each point's change from the first on the
+    same seeds (a second table: both at once would not fit a terminal)."""
+    _table("KPI mean [95 % CI] per parameter point", rows, by, kpis, _mean, runs=True)
+    if len(rows) > 1 and all(f"{k}.paired" in rows[0] for k in kpis):
+        _table(f"change from {by[0]} = {_param(rows[0][f'param.{by[0]}'])} on the same seeds [paired 95 % CI]",
+               rows[1:], by, kpis, lambda r, k: _change(r[f"{k}.paired"]))
     if len(rows) > 60:
         console.print(f"… {len(rows) - 60} more points (use --by to group)")
+
+
+def _table(title: str, rows: list[dict], by: list[str], kpis: list[str], cell, runs: bool = False) -> None:
+    t = Table(title=title)
+    for name in [*by, *kpis] + ["runs (failed)"] * runs:
+        t.add_column(name)
+    for r in rows[:60]:
+        t.add_row(*[_param(r[f"param.{b}"]) for b in by], *[cell(r, k) for k in kpis],
+                  *[f"{r['runs']} ({r['failed']})"] * runs)
+    console.print(t)
+
+
+def _param(v) -> str:
+    return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+
+def _mean(r: dict, k: str) -> str:
+    m, ci = r[f"{k}.mean"], r[f"{k}.ci95"]
+    return "n/a" if m is None else f"{m:.3g} [{ci[0]:.3g}, {ci[1]:.3g}]"

@@ -123,3 +123,16 @@ def test_bad_sweep_file_gets_file_line_errors(write, capsys):
 def test_shipped_sweeps_load(name):
     sweep, _, _ = load_sweep(ROOT / "scenarios" / "sweeps" / name)
     assert design_points(sweep)
+
+
+def test_a_grid_point_is_compared_with_the_first_on_the_same_seeds(tmp_path):
+    """Seeds that differ by hundreds hide a change of 3 in the means' intervals; paired, it is exact."""
+    rows = ", ".join(f"('p{p:05d}-s{s:03d}', {s}, {x}, {100.0 * s + (0 if x == 1 else -3 - (s == 4))}::DOUBLE, '')"
+                     for p, x in enumerate((1, 2)) for s in range(5))
+    duckdb.connect().execute(f"COPY (SELECT * FROM (VALUES {rows}) t(task_id, seed, \"param.x\", \"k\", error)) "
+                             f"TO '{tmp_path}/part-a.parquet' (FORMAT parquet)")
+    first, second = results(tmp_path, ["x"], ["k"])
+    assert first["k.paired"] == {"n": 5, "diff": 0.0, "ci95": [0.0, 0.0]}
+    assert second["k.paired"]["diff"] == pytest.approx(-3.2)
+    lo, hi = second["k.paired"]["ci95"]
+    assert -4.5 < lo < -3.2 < hi < -2 and second["k.ci95"][0] < 100 < 300 < second["k.ci95"][1]

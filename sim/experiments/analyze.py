@@ -27,7 +27,28 @@ def results(out: Path, by: list[str], kpis: list[str]) -> list[dict[str, Any]]:
     for r in rows:
         for k in kpis:
             r[f"{k}.ci95"] = _ci(r[f"{k}.mean"], r[f"{k}.sd"], r[f"{k}.n"])
+    if len(by) == 1:
+        _add_paired(con, out, by[0], kpis, rows)
     return rows
+
+
+def _add_paired(con, out: Path, by: str, kpis: list[str], rows: list[dict[str, Any]]) -> None:
+    """Per point, each KPI's change from the first point over the same seeds, with its paired 95 %
+    t-interval (`{kpi}.paired`): a grid sweep runs every point on the same seeds, so the seeds' own
+    spread, which swamps a small effect in the means' intervals, cancels."""
+    from sim.experiments.stats import paired
+    cols = ", ".join(f'"{k}"' for k in kpis)
+    data = con.execute(f'SELECT "param.{by}", seed, {cols} FROM read_parquet(\'{out.as_posix()}/part-*.parquet\', '
+                       f"union_by_name=true) WHERE error = '' OR error IS NULL").fetchall()
+    by_point: dict[Any, dict[int, tuple]] = {}
+    for value, seed, *kpi_values in data:
+        by_point.setdefault(value, {})[seed] = tuple(np.nan if v is None else v for v in kpi_values)
+    base = by_point.get(rows[0][f"param.{by}"], {}) if rows else {}
+    for r in rows:
+        mine = by_point.get(r[f"param.{by}"], {})
+        seeds = sorted(base.keys() & mine.keys())
+        for i, k in enumerate(kpis):
+            r[f"{k}.paired"] = paired([base[s][i] for s in seeds], [mine[s][i] for s in seeds])
 
 
 def _ci(mean: float | None, sd: float | None, n: int) -> list[float] | None:
@@ -111,14 +132,20 @@ def _column(rows: list[dict[str, Any]], key: str, pick=lambda v: v) -> np.ndarra
 
 
 def plot_by(rows: list[dict[str, Any]], by: str, kpis: list[str], path: Path) -> Path:
-    """KPI against one parameter with its 95 % CI band, one panel per KPI, named from the sweep file."""
+    """KPI against one parameter with its 95 % CI band, one panel per KPI, named from the sweep file;
+    below each, its change from the first point over the same seeds (paired), where the sweep has it."""
     plt = _pyplot()
     manifest = _manifest_beside(path)
     label = parameter_labels(manifest).get(by, by)
-    fig, axes = plt.subplots(1, len(kpis), figsize=(5 * len(kpis), 4), squeeze=False)
+    with_pairs = bool(rows) and all(r.get(f"{k}.paired", {}).get("n") for r in rows for k in kpis)
+    fig, axes = plt.subplots(1 + with_pairs, len(kpis), figsize=(5 * len(kpis), 4 + 3.2 * with_pairs),
+                             squeeze=False)
     x = [r[f"param.{by}"] for r in rows]
     numeric = all(isinstance(v, (int, float)) for v in x)
     xs = x if numeric else list(range(len(x)))
+    if with_pairs:
+        for ax, k in zip(axes[1], kpis):
+            _paired_panel(ax, rows, k, xs, x, numeric, label)
     for ax, k in zip(axes[0], kpis):
         ax.fill_between(xs, _column(rows, f"{k}.ci95", lambda c: c[0]), _column(rows, f"{k}.ci95", lambda c: c[1]),
                         alpha=0.25, label="95 % t-interval of the mean")
@@ -138,6 +165,21 @@ def plot_by(rows: list[dict[str, Any]], by: str, kpis: list[str], path: Path) ->
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def _paired_panel(ax, rows: list[dict[str, Any]], k: str, xs: list, x: list, numeric: bool, label: str) -> None:
+    """One KPI's paired change from the first point, with its 95 % t-interval."""
+    cells = [r[f"{k}.paired"] for r in rows]
+    ax.fill_between(xs, [c["ci95"][0] for c in cells], [c["ci95"][1] for c in cells], alpha=0.25, color="C2",
+                    label="95 % paired t-interval")
+    ax.plot(xs, [c["diff"] for c in cells], marker="o", color="C2", label=f"change from {x[0]}, same seeds")
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_title(f"{kpi_label(k)}: change from {x[0]}", fontsize=10)
+    ax.set_xlabel(label)
+    if not numeric:
+        ax.set_xticks(xs, [str(v) for v in x])
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
 
 
 def sobol_bars(value: float, conf: float) -> tuple[float, float, float]:
