@@ -45,7 +45,7 @@ def test_leave_one_out_predicts_each_quake_from_the_others():
     assert luding["published_log10"] > 0.5                       # PAGER's published rate: Luding x8
     assert all(r["loo_theta"] != pytest.approx(report["theta"]) for r in report["rows"])     # refitted each time
     mapped = quakes(sorted((ROOT / "scenarios").glob("*-20[0-9][0-9].yaml")), over_map=True)
-    assert {q.name for q in mapped} == {"luding-2022", "jishishan-2023", "jiuzhaigou-2017"}
+    assert {q.name for q in mapped} == {"luding-2022", "jishishan-2023", "jiuzhaigou-2017", "ludian-2014"}
 
 
 def test_the_published_errors_are_within_the_error_pager_states_for_china():

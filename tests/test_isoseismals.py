@@ -52,7 +52,6 @@ def test_a_floor_selects_the_same_places_either_way():
 
 
 @pytest.mark.parametrize("areas, message", [
-    ({"VI": 100, "VIII": 10}, "without a gap"),
     ({"VI": 100, "VII": 120}, "must be smaller than VI"),
     ({"VI": 100, "7": 10}, "unknown degree"),
 ])
@@ -61,12 +60,18 @@ def test_a_map_that_cannot_be_is_refused(areas, message):
         Isoseismals(areas_km2=areas, source="a source, 2022")
 
 
-def test_history_takes_the_map_from_the_record_where_it_is_whole():
+def test_a_zone_the_map_leaves_out_is_filled_in_log_linearly():
+    degrees, areas = Isoseismals(areas_km2={"VI": 1000, "IX": 1}, source="a source, 2014").cumulative()
+    assert degrees.tolist() == [6, 7, 8, 9, 10] and areas == pytest.approx([1000, 100, 10, 1, 0])
+
+
+def test_history_takes_the_map_from_the_record_up_to_its_maximum():
     path, value = official_map(load_scenario(LUDING))
     assert path == "hazards[0].isoseismals" and value["areas_km2"] == LUDING_MAP
     assert "2022-09-11" in value["source"]
-    assert official_map(load_scenario(ROOT / "scenarios" / "ludian-2014.yaml")) is None      # VI and IX only
-    assert official_map(load_scenario(ROOT / "scenarios" / "lushan-2013.yaml")) is None      # no areas
+    path, value = official_map(load_scenario(ROOT / "scenarios" / "ludian-2014.yaml"))      # VI and IX (its top)
+    assert value["areas_km2"] == {"VI": 10350, "IX": 90} and "filled in" in value["source"]
+    assert official_map(load_scenario(ROOT / "scenarios" / "lushan-2013.yaml")) is None      # IX, but no VI
 
 
 def test_the_view_draws_the_zones_of_the_map():

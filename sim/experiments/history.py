@@ -73,17 +73,30 @@ def deaths_error(blocks: list[dict[str, Any]]) -> dict[str, tuple[int, float]]:
 
 def official_map(loaded: LoadedScenario) -> tuple[str, dict[str, Any]] | None:
     """The record's intensity map as an override of the scenario's one earthquake (path, value), or None
-    if the record has no zone areas from VI up, the scenario not exactly one quake, or a map already."""
+    if the record has no VI area, or its top zone is not the recorded maximum (with no maximum recorded:
+    a zone left out), the scenario not exactly one quake, or a map already. Zones between VI and the
+    top may be left out (Ludian 2014: VI and IX); `Isoseismals` fills them in."""
     quakes = [k for k, h in enumerate(loaded.scenario.hazards) if isinstance(h, Earthquake)]
     areas = {f.kpi.rsplit(".", 1)[1]: (f.value, f.source) for f in loaded.scenario.record
              if f.kpi.startswith("hazard.intensity_area_km2.")}
+    top = next((_degree(f.value) for f in loaded.scenario.record if f.kpi == "hazard.max_intensity"), None)
     wanted = [d for d in DEGREES if d in areas]
-    if len(quakes) != 1 or not wanted or wanted != list(DEGREES[:len(wanted)]):
+    whole = wanted == list(DEGREES[:len(wanted)])
+    if len(quakes) != 1 or "VI" not in wanted or (wanted[-1] != top if top else not whole):
         return None
     if loaded.scenario.hazards[quakes[0]].isoseismals is not None:        # it is played over a map already
         return None
-    value = {"areas_km2": {d: areas[d][0] for d in wanted}, "source": areas["VI"][1]}
+    source = areas["VI"][1] + ("" if whole else f"; zones between VI and {wanted[-1]} filled in")
+    value = {"areas_km2": {d: areas[d][0] for d in wanted}, "source": source}
     return f"hazards[{quakes[0]}].isoseismals", value
+
+
+def _degree(value: Any) -> str | None:
+    """A recorded maximum intensity (9 or "IX") as one of DEGREES, or None below VI or beyond XI."""
+    if isinstance(value, str):
+        return value if value in DEGREES else None
+    k = int(value) - 6
+    return DEGREES[k] if 0 <= k < len(DEGREES) else None
 
 
 def _compare(loaded: LoadedScenario, rows: list[dict[str, Any]], mapped: list[dict[str, Any]]) -> dict[str, Any]:

@@ -38,9 +38,9 @@ Kangding 2014 M6.3 340 vs 191 (CEA 2014-11-25); Shangri-La 2013 M5.9 reached VII
 2013-09-06) where I0 = 7.6 gives none. Expect a factor of about 2 on one event's zone areas.
 To replay a past quake as it was mapped, a scenario may give the official map (`isoseismals:`,
 `sim.hazards.isoseismals`): the field is remapped monotonically so that its zones take the map's
-areas. `history` does so for each quake whose record holds a whole map: Luding's deaths go from x9 of
-the record to x3, Jiuzhaigou's from x8 to x3, Jishishan's from x0.6 to x1.2 (README): most of the
-forward error is the intensity's, one degree being a factor 16 in PAGER's rate at VIII-IX.
+areas. `history` does so for each quake whose record holds a map (from VI to its maximum): over the
+maps the four quakes' errors, x0.44 to x11 over the model's field, close to x2.4-x6.3, all over (README):
+the spread is the intensity's, one degree being a factor 16 in PAGER's rate at VIII-IX.
 
 Deaths follow the USGS PAGER empirical fatality model (Jaiswal & Wald 2010, "An empirical model for
 global earthquake fatality estimation", Earthquake Spectra 26(4): 1017-1037): the fatality rate at
@@ -56,14 +56,15 @@ instead would put every place half a degree high (a factor of 3 to 5 on nu at VI
 Exposure: each county's people by the census of the scenario's year (`sim.world.census`: the 6th and
 7th censuses' county tables, interpolated between them), its census urban share at its seat and the
 rest spread evenly over its land; a town a scenario names holds its own people (Moxi: 7,243).
-The published theta and beta stay. Over the three official maps (Jiuzhaigou 2017, Luding 2022,
-Jishishan 2023) all three tolls are over-predicted, by x2.2 to x4.1, and a refit on them (theta 12.51,
-beta 0.156) predicts each one left out within x1.2: the vulnerability of these recent quakes looks a
-third of PAGER's 1973-2008 China fit. But the same refit predicts the 2010-2014 quakes (Yushu, Lushan,
-Ludian, over the model's field) worse than the published values (median |log10| 0.65 vs 0.30), and the
-published values' errors are within the error PAGER states for China (chi-square p 0.62 over six quakes,
-a weak test: it rejects only a typical error beyond x18): with three maps the evidence is not enough to
-replace a fit on 120 quakes (`sim.experiments.calibrate`,
+The published theta and beta stay. Over the four official maps (Jiuzhaigou 2017, Luding 2022,
+Jishishan 2023, and Ludian 2014's VI and IX) all four tolls are over-predicted, by x2.2 to x5.4, and a
+refit on them (theta 13.00, beta 0.170) predicts each one left out within x1.3: the vulnerability of
+these quakes looks a fifth to a third of PAGER's 1973-2008 China fit. On the two quakes without a map
+(over the model's field) the refit does a little better at the median (|log10| 0.58 vs 0.70) but not
+on both: Lushan 2013 +1.17 -> +0.64, Yushu 2010 +0.23 -> -0.52 (older adobe and masonry), and Ludian's
+weight rests on Longtoushan's 30,000, the scenario's own estimate. The published values' errors are
+within the error PAGER states for China (chi-square p 0.62 over six quakes, a weak test: it rejects
+only a typical error beyond x18). Not enough to replace a fit on 120 quakes (`sim.experiments.calibrate`,
 `run_sim.py calibrate`).
 PAGER's deaths are those of a historical response, in which part of the trapped
 died waiting; we split them the way Coburn & Spence's engineering model does (Coburn, Spence &
