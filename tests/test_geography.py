@@ -129,17 +129,3 @@ def test_aviation_force_base_accepts_a_point_and_refuses_a_bad_one():
     assert AviationForce(type="H125", base={"name": "x", "lat": 30, "lon": 100}).base.lat == 30
     with pytest.raises(ValueError):
         AviationForce(type="H125", base={"name": "", "lat": 30, "lon": 100})
-
-
-def test_a_city_with_no_counties_is_a_county_of_its_own_with_its_people_and_its_post():
-    """东莞, 中山, 儋州 and 嘉峪关 have towns directly under the city: each is a county-level unit, its own
-    city, with its polygon and its census people (东莞: 10,466,625 in 2020), answering to its province."""
-    from sim.model import ResponseModel
-    dongguan = gazetteer().lookup("东莞市")
-    assert dongguan.level == "county" and dongguan.city == dongguan.id
-    model = ResponseModel(load_scenario(ROOT / "scenarios" / "mangkhut-2018.yaml"), 0)
-    place = model.world.places[dongguan.id]
-    assert place in model.world.candidates and place.population_source == "census"
-    assert 8_220_207 < place.population < 10_466_625                   # between its two censuses, in 2018
-    assert 2_000 < model.world.area_km2[dongguan.id] < 3_000           # about 2,460 km²
-    assert model.command.post(dongguan.id).parent.place.level == "province"

@@ -95,8 +95,7 @@ class Command:
         elif place.level == "city":
             parent = self.post(place.province)
         else:
-            city = place.city if place.city in gazetteer().places and place.city != place.id else place.province
-            parent = self.post(city)                # 东莞, a city with no counties, answers to its province
+            parent = self.post(place.city if place.city in gazetteer().places else place.province)
         self.posts[place_id] = CommandPost(self.model, place, parent)
         return self.posts[place_id]
 

@@ -119,8 +119,7 @@ def _children(province6: str) -> tuple[list[str], list[str]]:
     """amap codes of a province's cities and counties present in the package, in order."""
     codes = sorted(p.stem for p in data_root().glob(f"{province6[:2]}????.geojson") if p.stem != province6)
     cities = [c for c in codes if c.endswith("00")]
-    parents = {c[:4] for c in codes if not c.endswith("00")}
-    return cities, [c for c in codes if not c.endswith("00") or c[:4] not in parents]    # 东莞: its own county
+    return cities, [c for c in codes if not c.endswith("00")]
 
 
 # -- per-province derived data (cached) ---------------------------------------------------------

@@ -92,8 +92,6 @@ def _level(code: str) -> Level:
 
 
 def _read_adcodes() -> list[tuple[str, str, float, float, Level]]:
-    """cpca's units with their level; a prefecture-level city with no counties (东莞, 中山, 儋州, 嘉峪关:
-    towns directly under the city) is a county-level unit too, its own city, so that its people count."""
     # cpca's own __init__ needs pkg_resources and pandas; we read its data file without importing it
     spec = importlib.util.find_spec("cpca")
     if spec is None or spec.origin is None:
@@ -102,9 +100,7 @@ def _read_adcodes() -> list[tuple[str, str, float, float, Level]]:
     with path.open(encoding="utf-8") as fh:
         rows = [(r["adcode"], r["name"], float(r["latitude"]), float(r["longitude"]))
                 for r in csv.DictReader(fh) if r["latitude"] and r["name"] not in PLACEHOLDER_NAMES]
-    with_counties = {c[:4] for c, *_ in rows if _level(c) == "county"}
-    return [(c, n, lat, lon, _level(c) if c[:4] in with_counties or _level(c) != "city" else "county")
-            for c, n, lat, lon in sorted(rows)]
+    return [(c, n, lat, lon, _level(c)) for c, n, lat, lon in sorted(rows)]
 
 
 def _geonames_cn() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
