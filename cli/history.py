@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     c.add_argument("scenario", nargs="*", type=Path, help="scenarios with deaths in their record (default: bundled)")
     c.add_argument("--official-map", action="store_true", help="each quake over the official map in its record "
-                                                               "(only those with a whole map)")
+                                                               "(only those with one, from VI to its maximum)")
     c.add_argument("--json", action="store_true", help="print the result as JSON")
     c.set_defaults(func=cmd_calibrate)
     e = sub.add_parser("effect", help="paired effect of changing a scenario (same seeds with and without)",

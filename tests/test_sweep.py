@@ -136,3 +136,7 @@ def test_a_grid_point_is_compared_with_the_first_on_the_same_seeds(tmp_path):
     assert second["k.paired"]["diff"] == pytest.approx(-3.2)
     lo, hi = second["k.paired"]["ci95"]
     assert -4.5 < lo < -3.2 < hi < -2 and second["k.ci95"][0] < 100 < 300 < second["k.ci95"][1]
+    duckdb.connect().execute(f"COPY (SELECT * FROM (VALUES {rows.replace('::DOUBLE', '+1::DOUBLE')})"
+                             f" t(task_id, seed, \"param.x\", \"k\", error)) TO '{tmp_path}/part-b.parquet' "
+                             "(FORMAT parquet)")       # another parameter's runs on the same seeds
+    assert all("k.paired" not in r for r in results(tmp_path, ["x"], ["k"]))     # a seed repeats: no pairs

@@ -35,14 +35,18 @@ def results(out: Path, by: list[str], kpis: list[str]) -> list[dict[str, Any]]:
 def _add_paired(con, out: Path, by: str, kpis: list[str], rows: list[dict[str, Any]]) -> None:
     """Per point, each KPI's change from the first point over the same seeds, with its paired 95 %
     t-interval (`{kpi}.paired`): a grid sweep runs every point on the same seeds, so the seeds' own
-    spread, which swamps a small effect in the means' intervals, cancels."""
+    spread, which swamps a small effect in the means' intervals, cancels. Only where each value of `by`
+    holds each seed once (one parameter on a grid): else a seed's runs differ in other parameters."""
     from sim.experiments.stats import paired
     cols = ", ".join(f'"{k}"' for k in kpis)
     data = con.execute(f'SELECT "param.{by}", seed, {cols} FROM read_parquet(\'{out.as_posix()}/part-*.parquet\', '
                        f"union_by_name=true) WHERE error = '' OR error IS NULL").fetchall()
     by_point: dict[Any, dict[int, tuple]] = {}
     for value, seed, *kpi_values in data:
-        by_point.setdefault(value, {})[seed] = tuple(np.nan if v is None else v for v in kpi_values)
+        runs = by_point.setdefault(value, {})
+        if seed in runs:
+            return
+        runs[seed] = tuple(np.nan if v is None else v for v in kpi_values)
     base = by_point.get(rows[0][f"param.{by}"], {}) if rows else {}
     for r in rows:
         mine = by_point.get(r[f"param.{by}"], {})

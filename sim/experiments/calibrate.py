@@ -79,7 +79,7 @@ def counted_share(q: Quake) -> tuple[float, float]:
 
 def quakes(paths: list[Path], over_map: bool = False) -> list[Quake]:
     """The quakes among `paths` whose record gives their deaths (over the record's official map, if
-    `over_map`: then only those with a whole map)."""
+    `over_map`: then only those with one, from VI to its maximum)."""
     out = []
     for path in paths:
         loaded = load_scenario(path)

@@ -92,10 +92,12 @@ def official_map(loaded: LoadedScenario) -> tuple[str, dict[str, Any]] | None:
 
 
 def _degree(value: Any) -> str | None:
-    """A recorded maximum intensity (9 or "IX") as one of DEGREES, or None below VI or beyond XI."""
-    if isinstance(value, str):
-        return value if value in DEGREES else None
-    k = int(value) - 6
+    """A recorded maximum intensity (a number, 9) as one of DEGREES, or None below VI, beyond XI or
+    not a number."""
+    try:
+        k = int(float(value)) - 6
+    except (TypeError, ValueError):
+        return None
     return DEGREES[k] if 0 <= k < len(DEGREES) else None
 
 
