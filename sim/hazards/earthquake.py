@@ -61,7 +61,7 @@ Jishishan 2023, and Ludian 2014's VI and IX) all four tolls are over-predicted, 
 refit on them (theta 13.00, beta 0.170) predicts each one left out within x1.3: the vulnerability of
 these quakes looks a fifth to a third of PAGER's 1973-2008 China fit. On the two quakes without a map
 (over the model's field) the refit does a little better at the median (|log10| 0.58 vs 0.70) but not
-on both: Lushan 2013 +1.17 -> +0.64, Yushu 2010 +0.23 -> -0.52 (older adobe and masonry), and Ludian's
+on both: Lushan 2013 +1.17 -> +0.64, Yushu 2010 +0.23 -> -0.52, and Ludian's
 weight rests on Longtoushan's 30,000, the scenario's own estimate. The published values' errors are
 within the error PAGER states for China (chi-square p 0.62 over six quakes, a weak test: it rejects
 only a typical error beyond x18). Not enough to replace a fit on 120 quakes (`sim.experiments.calibrate`,
