@@ -26,13 +26,12 @@ from scipy.special import ndtr
 from scipy.stats import chi2, norm
 
 from sim.experiments.history import official_map
-from sim.hazards.earthquake import PAGER_BETA, PAGER_G, PAGER_MAX_S, PAGER_THETA, Earthquake, pager_level
+from sim.hazards.earthquake import LN10, PAGER_BETA, PAGER_G, PAGER_MAX_S, PAGER_THETA, Earthquake, pager_level
 from sim.scenario.catalogue import load_catalogue
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.schema import LoadedScenario, load_scenario
 from sim.world.world import build_world
 
-LN10 = float(np.log(10.0))
 CITED = ("census", "cited")                                 # population sources that are counts with a source
 LEVELS = np.arange(int(PAGER_MAX_S) + 1, dtype=float)      # PAGER levels 0..10 (10: X and above)
 
